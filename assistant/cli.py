@@ -1,0 +1,127 @@
+"""The `assistant` command. Every sub-command reads ASSISTANT_DATABASE_URL and ASSISTANT_DATA_DIR."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assistant import cli_faq
+from assistant.cli_common import print_json, reports_errors, start_runtime
+from assistant.types import UserTurn
+from knowledge_base.db import session_scope
+from knowledge_base.retrieval import hits_as_dicts
+from knowledge_base.seed import seed_demo_store
+
+app = typer.Typer(help="Self-hosted multimodal customer-service assistant.", no_args_is_help=True)
+app.add_typer(cli_faq.app, name="faq")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+
+
+@app.command()
+@reports_errors
+def init() -> None:
+    """Create the database schema (or upgrade it to the newest revision)."""
+    runtime = start_runtime()
+    typer.echo(f"database ready at {runtime.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+@reports_errors
+def seed() -> None:
+    """Load the demo store (idempotent) and index its FAQ entries."""
+    runtime = start_runtime()
+    with session_scope(runtime.sessions) as session:
+        report = seed_demo_store(session=session, data_dir=runtime.settings.data_dir)
+        embedded = runtime.retriever.dense.sync(session)
+    typer.echo(
+        f"seeded {report.intents} intents, {report.faqs} FAQ entries, {report.products} products, "
+        f"{report.orders} orders; {embedded} entries (re)embedded"
+    )
+
+
+@app.command()
+@reports_errors
+def reindex() -> None:
+    """Embed every FAQ entry whose vectors are missing or stale."""
+    runtime = start_runtime()
+    with session_scope(runtime.sessions) as session:
+        embedded = runtime.retriever.dense.sync(session)
+    typer.echo(f"{embedded} entries (re)embedded")
+
+
+@app.command()
+@reports_errors
+def search(
+    query: str,
+    intent: Annotated[str | None, typer.Option(help="Only entries of this intent.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits.")] = 5,
+    json_output: JsonFlag = False,
+) -> None:
+    """Rank FAQ entries for QUERY, showing each signal's score."""
+    runtime = start_runtime()
+    with session_scope(runtime.sessions) as session:
+        result = runtime.retriever.search(session, query, intent=intent, k=k)
+    if json_output:
+        print_json({"query": result.query, "confident": result.confident, "hits": hits_as_dicts(result.hits)})
+        return
+    for rank, hit in enumerate(result.hits, start=1):
+        typer.echo(
+            f"{rank}. [{hit.score:.3f}] #{hit.faq_id} {hit.question}  "
+            f"(dense {hit.dense:.3f}, bm25 {hit.bm25:.2f} -> {hit.lexical:.3f}, {hit.intent})"
+        )
+    if not result.confident:
+        typer.echo(f"no confident match (best score under {result.threshold})")
+
+
+@app.command()
+@reports_errors
+def ask(
+    text: Annotated[str, typer.Argument(help="The customer's message.")] = "",
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation id.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Ask the assistant as a customer would; the turn is stored in the conversation history."""
+    runtime = start_runtime()
+    reply = runtime.assistant.respond(UserTurn(text=text, conversation_id=conversation))
+    if json_output:
+        print_json(reply.as_json())
+        return
+    typer.echo(reply.text)
+    for source in reply.sources:
+        typer.echo(f"\nsource: FAQ #{source.faq_id} \"{source.question}\" (score {source.score:.2f})")
+
+
+@app.command()
+@reports_errors
+def models(json_output: JsonFlag = False) -> None:
+    """Load each model and list its source, device, dtype and load time."""
+    runtime = start_runtime()
+    runtime.models.text_encoder()
+    rows = [vars(m) for m in runtime.models.loaded]
+    if json_output:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['role']:<14} {row['name']}  [{row['device']}, {row['dtype']}, "
+            f"{row['load_seconds']} s]  {row['source']}"
+        )
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: ASSISTANT_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: ASSISTANT_PORT.")] = None,
+) -> None:
+    """Start the web chat."""
+    from ui.app import launch
+
+    runtime = start_runtime()
+    launch(runtime, host=host or runtime.settings.host, port=port or runtime.settings.port)
+
+
+if __name__ == "__main__":
+    app()

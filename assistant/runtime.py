@@ -1,0 +1,53 @@
+"""Start-up: settings -> database (upgraded to head) -> shared models -> the assistant."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.loading import ModelRegistry
+from assistant.pipeline import Assistant, build_retriever
+from assistant.settings import Settings
+from knowledge_base.db import make_engine, make_session_factory, upgrade_to_head
+from knowledge_base.retrieval import HybridRetriever
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything one process shares: built once at start-up and passed to the CLI, the UI and tests."""
+
+    settings: Settings
+    models: ModelRegistry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.models = ModelRegistry(self.settings)
+
+    @classmethod
+    def start(cls, settings: Settings | None = None, *, upgrade: bool = True) -> Runtime:
+        runtime = cls(settings or Settings())
+        runtime.settings.ensure_data_dir()
+        if upgrade:
+            upgrade_to_head(runtime.engine)
+        return runtime
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.resolved_database_url())
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return build_retriever(self.settings, self.models.text_encoder())
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        return Assistant(self.settings, self.sessions, self.retriever)

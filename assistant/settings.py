@@ -1,0 +1,52 @@
+"""One settings object, read from ``ASSISTANT_*`` environment variables at start-up and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of the assistant. Build it once (``Settings()``) and pass it to what needs it."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for caches, uploads and checkpoints; the default SQLite file lives here too.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="Any SQLAlchemy URL; default sqlite:///<data_dir>/assistant.db (WAL mode).",
+    )
+    text_model: str = Field(
+        default="packaged:all-MiniLM-L6-v2",
+        description="Sentence encoder: 'packaged:all-MiniLM-L6-v2' (ships offline) or a local model folder.",
+    )
+    device: str = Field(default="auto", description="'auto' (CUDA when present), 'cpu' or 'cuda'.")
+    dense_weight: float = Field(
+        default=0.7, ge=0.0, le=1.0, description="Weight of the dense signal in the hybrid score."
+    )
+    lexical_saturation: float = Field(
+        default=6.0, gt=0.0, description="BM25 score at which the lexical signal reaches 0.5."
+    )
+    answer_threshold: float = Field(
+        default=0.55, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
+    )
+    search_k: int = Field(default=5, ge=1, le=100, description="Hits returned by a search.")
+    suggestions: int = Field(default=3, ge=1, le=10, description="Closest entries offered when unsure.")
+    max_query_chars: int = Field(default=2000, ge=10, description="Longest accepted customer message.")
+    host: str = Field(default="127.0.0.1", description="Address `assistant serve` listens on.")
+    port: int = Field(default=7860, description="Port `assistant serve` listens on.")
+    root_path: str = Field(default="", description="URL prefix when served behind a reverse proxy.")
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'assistant.db').resolve()}"
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir

@@ -1,0 +1,1 @@
+"""SQL knowledge base: tables, sessions, repositories, retrieval and demo data (no torch import)."""

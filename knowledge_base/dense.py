@@ -1,0 +1,144 @@
+"""Dense vectors of every FAQ wording, stored in SQL and searched in memory.
+
+Each entry's question and alternates are embedded separately (an entry's dense score is its best wording's
+cosine similarity). Vectors are stored with the embedding model's name and the entry's ``updated_at`` at
+embedding time, so an edited entry is re-embedded before the next search, whichever process edited it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import FaqEmbedding, FaqEntry, utcnow
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of shape (len(texts), dim)."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    fingerprint: tuple
+    vectors: np.ndarray  # (rows, dim), rows grouped by entry
+    faq_ids: np.ndarray  # (entries,) the entry of each group
+    intent_ids: np.ndarray  # (entries,)
+    group_starts: np.ndarray  # (entries,) first row of each entry's group
+
+
+class DenseIndex:
+    """Keeps the stored vectors fresh and answers cosine-similarity queries; safe to share across threads."""
+
+    def __init__(self, embedder: Embedder, *, batch_size: int = 64) -> None:
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self._matrix: _Matrix | None = None
+
+    @property
+    def model_name(self) -> str:
+        return self.embedder.name
+
+    def sync(self, session: Session) -> int:
+        """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count."""
+        stale = self._stale_entries(session)
+        for start in range(0, len(stale), self.batch_size):
+            self._embed_entries(session, stale[start : start + self.batch_size])
+        if stale:
+            session.flush()
+        return len(stale)
+
+    def _stale_entries(self, session: Session) -> list[FaqEntry]:
+        newest = (
+            select(FaqEmbedding.faq_id, func.min(FaqEmbedding.source_updated_at).label("embedded_at"))
+            .where(FaqEmbedding.model_name == self.model_name)
+            .group_by(FaqEmbedding.faq_id)
+            .subquery()
+        )
+        query = (
+            select(FaqEntry)
+            .outerjoin(newest, newest.c.faq_id == FaqEntry.id)
+            .where(FaqEntry.active.is_(True))
+            .where((newest.c.embedded_at.is_(None)) | (newest.c.embedded_at != FaqEntry.updated_at))
+            .order_by(FaqEntry.id)
+        )
+        return list(session.scalars(query).unique())
+
+    def _embed_entries(self, session: Session, entries: list[FaqEntry]) -> None:
+        wordings = [(entry, pos, text) for entry in entries for pos, text in _wordings(entry)]
+        vectors = self.embedder.embed([text for _, _, text in wordings])
+        session.execute(
+            delete(FaqEmbedding).where(
+                FaqEmbedding.faq_id.in_([e.id for e in entries]),
+                FaqEmbedding.model_name == self.model_name,
+            )
+        )
+        session.add_all(
+            FaqEmbedding(
+                faq_id=entry.id,
+                position=pos,
+                model_name=self.model_name,
+                dim=int(vector.shape[0]),
+                vector=np.asarray(vector, dtype=np.float32).tobytes(),
+                source_updated_at=entry.updated_at or utcnow(),
+            )
+            for (entry, pos, _), vector in zip(wordings, vectors, strict=True)
+        )
+
+    def similarities(
+        self, session: Session, query_vector: np.ndarray, *, intent_id: int | None
+    ) -> dict[int, float]:
+        """Best cosine similarity of the query to each active entry's wordings (optionally one intent's)."""
+        matrix = self._current_matrix(session)
+        if matrix.vectors.shape[0] == 0:
+            return {}
+        row_scores = matrix.vectors @ np.asarray(query_vector, dtype=np.float32)
+        entry_scores = np.maximum.reduceat(row_scores, matrix.group_starts)
+        keep = slice(None) if intent_id is None else matrix.intent_ids == intent_id
+        return dict(zip(matrix.faq_ids[keep].tolist(), entry_scores[keep].tolist(), strict=True))
+
+    def _current_matrix(self, session: Session) -> _Matrix:
+        fingerprint = self._fingerprint(session)
+        with self._lock:
+            if self._matrix is not None and self._matrix.fingerprint == fingerprint:
+                return self._matrix
+            if self.sync(session):
+                fingerprint = self._fingerprint(session)
+            self._matrix = self._load_matrix(session, fingerprint)
+            return self._matrix
+
+    def _fingerprint(self, session: Session) -> tuple:
+        entries = session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
+        vectors = session.execute(
+            select(func.count(FaqEmbedding.id)).where(FaqEmbedding.model_name == self.model_name)
+        ).scalar_one()
+        return (*entries, vectors)
+
+    def _load_matrix(self, session: Session, fingerprint: tuple) -> _Matrix:
+        rows = session.execute(
+            select(FaqEmbedding.faq_id, FaqEntry.intent_id, FaqEmbedding.vector)
+            .join(FaqEntry, FaqEntry.id == FaqEmbedding.faq_id)
+            .where(FaqEmbedding.model_name == self.model_name, FaqEntry.active.is_(True))
+            .order_by(FaqEmbedding.faq_id, FaqEmbedding.position)
+        ).all()
+        dim = self.embedder.dim
+        vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+        row_faq = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        starts = np.flatnonzero(np.r_[True, row_faq[1:] != row_faq[:-1]]) if len(rows) else row_faq
+        intents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        return _Matrix(fingerprint, vectors, row_faq[starts], intents[starts], starts)
+
+
+def _wordings(entry: FaqEntry) -> list[tuple[int, str]]:
+    return [(0, entry.question)] + [(i + 1, q) for i, q in enumerate(entry.alternate_questions)]

@@ -1,0 +1,1 @@
+"""Repository functions: keyword-only, taking the session they work in."""

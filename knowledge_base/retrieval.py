@@ -1,0 +1,190 @@
+"""Hybrid FAQ retrieval: BM25 and dense similarity fused into one score in [0, 1].
+
+``score = w * max(cos, 0) + (1 - w) * bm25 / (bm25 + s)`` where ``w`` is the dense weight and ``s`` the
+BM25 value at which the lexical signal reaches one half. Both signals are query-independent in scale, so
+one threshold separates confident matches from the rest. Reciprocal-rank fusion and each signal alone are
+available as modes for comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge_base.dense import DenseIndex
+from knowledge_base.errors import EmptyQueryError, QueryTooLongError
+from knowledge_base.lexical import SqliteFtsLexical
+from knowledge_base.models import FaqEntry
+from knowledge_base.repositories.intents import require_intent
+
+FusionMode = Literal["weighted", "rrf", "dense", "lexical"]
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    dense_weight: float = 0.7
+    """Weight of the dense signal; the lexical signal gets the rest."""
+    lexical_saturation: float = 6.0
+    """BM25 value at which the normalised lexical signal is 0.5."""
+    threshold: float = 0.55
+    """Hybrid score under which the best hit is not a confident match."""
+    candidates: int = 50
+    """How many candidates each signal contributes before fusion."""
+    max_query_chars: int = 2000
+    """Longest accepted query."""
+    fusion: FusionMode = "weighted"
+
+
+@dataclass(frozen=True)
+class Hit:
+    faq_id: int
+    question: str
+    answer: str
+    intent: str
+    score: float
+    """The fused score in [0, 1] that ranks hits."""
+    dense: float
+    """Best cosine similarity between the query and the entry's wordings."""
+    lexical: float
+    """BM25 normalised to [0, 1)."""
+    bm25: float
+    """Raw BM25 relevance (0 when the entry shares no word with the query)."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    confident: bool
+    """True when the best hit reaches the threshold."""
+    threshold: float
+    signals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def validate_query(query: str, *, max_chars: int) -> str:
+    cleaned = " ".join(query.split())
+    if not cleaned:
+        raise EmptyQueryError()
+    if len(cleaned) > max_chars:
+        raise QueryTooLongError(len(cleaned), max_chars)
+    return cleaned
+
+
+class HybridRetriever:
+    """Ranks active FAQ entries for a customer's wording; share one instance across sessions."""
+
+    def __init__(
+        self, dense: DenseIndex, options: RetrievalOptions | None = None, *, lexical=None
+    ) -> None:
+        self.dense = dense
+        self.lexical = lexical or SqliteFtsLexical()
+        self.options = options or RetrievalOptions()
+
+    def search(
+        self,
+        session: Session,
+        query: str,
+        *,
+        intent: str | None = None,
+        k: int = 5,
+        fusion: FusionMode | None = None,
+    ) -> SearchResult:
+        query = validate_query(query, max_chars=self.options.max_query_chars)
+        intent_id = require_intent(session=session, name=intent).id if intent else None
+        query_vector = self.dense.embedder.embed([query])[0]
+        return self.search_with_vector(
+            session, query, query_vector, intent_id=intent_id, k=k, fusion=fusion
+        )
+
+    def search_with_vector(
+        self,
+        session: Session,
+        query: str,
+        query_vector: np.ndarray,
+        *,
+        intent_id: int | None = None,
+        k: int = 5,
+        fusion: FusionMode | None = None,
+    ) -> SearchResult:
+        """Search with an already-embedded query (the pipeline embeds once and reuses the vector)."""
+        mode = fusion or self.options.fusion
+        dense = self.dense.similarities(session, query_vector, intent_id=intent_id)
+        lexical_hits = self.lexical.search(
+            session, query, intent_id=intent_id, limit=self.options.candidates
+        )
+        bm25 = {hit.faq_id: hit.bm25 for hit in lexical_hits}
+        scored = self._fuse(dense, bm25, mode)
+        top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
+        hits = self._hits(session, top, dense, bm25)
+        confident = bool(hits) and hits[0].score >= self.options.threshold
+        signals = {"lexical": self.lexical.name, "dense": self.dense.model_name, "fusion": mode}
+        return SearchResult(query, hits, confident, self.options.threshold, signals)
+
+    def _fuse(self, dense: dict[int, float], bm25: dict[int, float], mode: FusionMode) -> dict:
+        top_dense = sorted(dense, key=dense.__getitem__, reverse=True)[: self.options.candidates]
+        candidates = set(top_dense) | set(bm25)
+        if mode == "rrf":
+            dense_rank = {faq_id: rank for rank, faq_id in enumerate(top_dense, start=1)}
+            lexical_rank = {faq_id: rank for rank, faq_id in enumerate(bm25, start=1)}
+            return {c: _rrf(dense_rank.get(c), lexical_rank.get(c)) for c in candidates}
+        w = {"weighted": self.options.dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
+        return {
+            c: w * max(dense.get(c, 0.0), 0.0) + (1 - w) * self.normalise_bm25(bm25.get(c, 0.0))
+            for c in candidates
+        }
+
+    def normalise_bm25(self, value: float) -> float:
+        return value / (value + self.options.lexical_saturation) if value > 0 else 0.0
+
+    def _hits(self, session: Session, ranked, dense, bm25) -> list[Hit]:
+        ids = [faq_id for faq_id, _ in ranked]
+        entries = {e.id: e for e in session.scalars(select(FaqEntry).where(FaqEntry.id.in_(ids)))}
+        return [
+            Hit(
+                faq_id=faq_id,
+                question=entries[faq_id].question,
+                answer=entries[faq_id].answer,
+                intent=entries[faq_id].intent.name,
+                score=round(float(score), 6),
+                dense=round(float(dense.get(faq_id, 0.0)), 6),
+                lexical=round(self.normalise_bm25(bm25.get(faq_id, 0.0)), 6),
+                bm25=round(float(bm25.get(faq_id, 0.0)), 6),
+                tags=tuple(entries[faq_id].tags or ()),
+            )
+            for faq_id, score in ranked
+            if faq_id in entries
+        ]
+
+
+def _rrf(*ranks: int | None) -> float:
+    """Reciprocal-rank fusion scaled to [0, 1] (1 = first in both lists)."""
+    total = sum(1.0 / (RRF_K + rank) for rank in ranks if rank is not None)
+    return total / (2.0 / (RRF_K + 1))
+
+
+def hits_as_dicts(hits: Sequence[Hit]) -> list[dict]:
+    return [
+        {
+            "faq_id": h.faq_id,
+            "question": h.question,
+            "answer": h.answer,
+            "intent": h.intent,
+            "score": h.score,
+            "dense": h.dense,
+            "lexical": h.lexical,
+            "bm25": h.bm25,
+            "tags": list(h.tags),
+        }
+        for h in hits
+    ]

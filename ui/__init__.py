@@ -1,0 +1,1 @@
+"""Gradio web app around the assistant pipeline."""
