@@ -8,7 +8,7 @@ embedding time, so an edited entry is re-embedded before the next search, whiche
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,6 +35,7 @@ class _Matrix:
     faq_ids: np.ndarray  # (entries,) the entry of each group
     intent_ids: np.ndarray  # (entries,)
     group_starts: np.ndarray  # (entries,) first row of each entry's group
+    position: dict[int, int]  # faq id -> index into faq_ids
 
 
 class DenseIndex:
@@ -97,16 +98,29 @@ class DenseIndex:
         )
 
     def similarities(
-        self, session: Session, query_vector: np.ndarray, *, intent_id: int | None
+        self,
+        session: Session,
+        query_vector: np.ndarray,
+        *,
+        intent_id: int | None,
+        top: int,
+        also: Iterable[int] = (),
     ) -> dict[int, float]:
-        """Best cosine similarity of the query to each active entry's wordings (optionally one intent's)."""
+        """Best cosine similarity of the query to each entry's wordings, for the ``top`` entries and for
+        the entries in ``also`` (active ones, of ``intent_id`` when it is given)."""
         matrix = self._current_matrix(session)
         if matrix.vectors.shape[0] == 0:
             return {}
         row_scores = matrix.vectors @ np.asarray(query_vector, dtype=np.float32)
-        entry_scores = np.maximum.reduceat(row_scores, matrix.group_starts)
-        keep = slice(None) if intent_id is None else matrix.intent_ids == intent_id
-        return dict(zip(matrix.faq_ids[keep].tolist(), entry_scores[keep].tolist(), strict=True))
+        scores = np.maximum.reduceat(row_scores, matrix.group_starts)
+        if intent_id is not None:
+            scores = np.where(matrix.intent_ids == intent_id, scores, -np.inf)
+        count = min(top, scores.shape[0])
+        wanted = set(np.argpartition(-scores, count - 1)[:count].tolist())
+        wanted.update(matrix.position[i] for i in also if i in matrix.position)
+        return {
+            int(matrix.faq_ids[i]): float(scores[i]) for i in wanted if np.isfinite(scores[i])
+        }
 
     def _current_matrix(self, session: Session) -> _Matrix:
         fingerprint = self._fingerprint(session)
@@ -119,11 +133,10 @@ class DenseIndex:
             return self._matrix
 
     def _fingerprint(self, session: Session) -> tuple:
+        """Changes whenever an entry is added, edited, (de)activated or deleted, or vectors are written."""
         entries = session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
-        vectors = session.execute(
-            select(func.count(FaqEmbedding.id)).where(FaqEmbedding.model_name == self.model_name)
-        ).scalar_one()
-        return (*entries, vectors)
+        newest_vector = session.execute(select(func.max(FaqEmbedding.id))).scalar_one()
+        return (*entries, newest_vector)
 
     def _load_matrix(self, session: Session, fingerprint: tuple) -> _Matrix:
         rows = session.execute(
@@ -137,7 +150,9 @@ class DenseIndex:
         row_faq = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         starts = np.flatnonzero(np.r_[True, row_faq[1:] != row_faq[:-1]]) if len(rows) else row_faq
         intents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-        return _Matrix(fingerprint, vectors, row_faq[starts], intents[starts], starts)
+        faq_ids = row_faq[starts]
+        position = {faq_id: i for i, faq_id in enumerate(faq_ids.tolist())}
+        return _Matrix(fingerprint, vectors, faq_ids, intents[starts], starts, position)
 
 
 def _wordings(entry: FaqEntry) -> list[tuple[int, str]]:

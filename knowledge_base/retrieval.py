@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.dense import DenseIndex
 from knowledge_base.errors import EmptyQueryError, QueryTooLongError
 from knowledge_base.lexical import SqliteFtsLexical
-from knowledge_base.models import FaqEntry
+from knowledge_base.models import FaqEntry, Intent
 from knowledge_base.repositories.intents import require_intent
 
 FusionMode = Literal["weighted", "rrf", "dense", "lexical"]
@@ -119,11 +119,13 @@ class HybridRetriever:
     ) -> SearchResult:
         """Search with an already-embedded query (the pipeline embeds once and reuses the vector)."""
         mode = fusion or self.options.fusion
-        dense = self.dense.similarities(session, query_vector, intent_id=intent_id)
         lexical_hits = self.lexical.search(
             session, query, intent_id=intent_id, limit=self.options.candidates
         )
         bm25 = {hit.faq_id: hit.bm25 for hit in lexical_hits}
+        dense = self.dense.similarities(
+            session, query_vector, intent_id=intent_id, top=self.options.candidates, also=bm25
+        )
         scored = self._fuse(dense, bm25, mode)
         top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = self._hits(session, top, dense, bm25)
@@ -149,18 +151,23 @@ class HybridRetriever:
 
     def _hits(self, session: Session, ranked, dense, bm25) -> list[Hit]:
         ids = [faq_id for faq_id, _ in ranked]
-        entries = {e.id: e for e in session.scalars(select(FaqEntry).where(FaqEntry.id.in_(ids)))}
+        rows = session.execute(
+            select(FaqEntry.id, FaqEntry.question, FaqEntry.answer, Intent.name, FaqEntry.tags)
+            .join(Intent, Intent.id == FaqEntry.intent_id)
+            .where(FaqEntry.id.in_(ids))
+        ).all()
+        entries = {row[0]: row for row in rows}
         return [
             Hit(
                 faq_id=faq_id,
-                question=entries[faq_id].question,
-                answer=entries[faq_id].answer,
-                intent=entries[faq_id].intent.name,
+                question=entries[faq_id][1],
+                answer=entries[faq_id][2],
+                intent=entries[faq_id][3],
                 score=round(float(score), 6),
                 dense=round(float(dense.get(faq_id, 0.0)), 6),
                 lexical=round(self.normalise_bm25(bm25.get(faq_id, 0.0)), 6),
                 bm25=round(float(bm25.get(faq_id, 0.0)), 6),
-                tags=tuple(entries[faq_id].tags or ()),
+                tags=tuple(entries[faq_id][4] or ()),
             )
             for faq_id, score in ranked
             if faq_id in entries
