@@ -1,0 +1,130 @@
+"""The `assistant` command end to end, on the seeded demo store with the real packaged text encoder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store")
+    run(path, "init")
+    run(path, "seed")
+    return path
+
+
+def run(data_dir: Path, *args: str, code: int = 0):
+    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    return result
+
+
+def run_json(data_dir: Path, *args: str):
+    return json.loads(run(data_dir, *args, "--json").stdout)
+
+
+def test_ask_germany_delivery_returns_the_curated_answer_with_its_source(data_dir):
+    env = os.environ | {"ASSISTANT_DATA_DIR": str(data_dir)}
+    env.pop("ASSISTANT_DATABASE_URL", None)
+    completed = subprocess.run(
+        [Path(sys.executable).parent / "assistant", "ask", "how long does delivery to Germany take?", "--json"],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    reply = json.loads(completed.stdout)  # stdout holds the JSON alone
+    assert reply["action"] == "answer"
+    assert reply["intent"] == "shipping_info"
+    assert "2-4 business days to Germany" in reply["reply"]
+    source = reply["sources"][0]
+    stored = run_json(data_dir, "faq", "list", "--intent", "shipping_info")
+    entry = next(e for e in stored if e["faq_id"] == source["faq_id"])
+    assert entry["answer"] == reply["reply"]  # verbatim, never invented
+    assert set(reply) >= {"reply", "intent", "confidence", "action", "sources", "transcript", "language", "timings_ms"}
+
+
+def test_search_json_shows_each_signal_and_honours_intent_and_k(data_dir):
+    result = run_json(data_dir, "search", "my card keeps getting declined", "--k", "3", "--intent", "payment_billing")
+    assert result["query"] == "my card keeps getting declined"
+    assert len(result["hits"]) == 3
+    for hit in result["hits"]:
+        assert hit["intent"] == "payment_billing"
+        assert {"faq_id", "question", "answer", "score", "dense", "lexical", "bm25"} <= set(hit)
+
+
+def test_unrelated_question_gets_closest_entries_not_an_answer(data_dir):
+    reply = run_json(data_dir, "ask", "what is the boiling point of mercury on mars?")
+    assert reply["action"] == "clarify"
+    assert reply["sources"] == []
+    assert 1 <= len(reply["suggestions"]) <= 3
+
+
+def test_faq_add_edit_delete_keep_search_in_step(data_dir):
+    added = run_json(data_dir, "faq", "add", "--question", "Do you sell matching socks with the sneakers?",
+                     "--answer", "Yes: every sneaker has matching merino socks for EUR 9.", "--intent",
+                     "product_question", "-a", "Are there socks that go with the trainers?", "-a", "Sneaker socks?")
+    faq_id = added["faq_id"]
+    top = run_json(data_dir, "search", "socks for my trainers")["hits"][0]
+    assert top["faq_id"] == faq_id
+
+    run(data_dir, "faq", "edit", str(faq_id), "--answer", "Yes: bamboo socks, EUR 7 a pair.")
+    assert run_json(data_dir, "search", "socks for my trainers")["hits"][0]["answer"] == "Yes: bamboo socks, EUR 7 a pair."
+
+    run(data_dir, "faq", "delete", str(faq_id))
+    hits = run_json(data_dir, "search", "socks for my trainers")["hits"]
+    assert faq_id not in [h["faq_id"] for h in hits]
+
+
+def test_bad_csv_import_names_rows_and_changes_nothing(data_dir, tmp_path):
+    before = run(data_dir, "faq", "export").stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("question,answer,intent,alternates,tags\nGood?,Yes.,shipping_info,,\nBad?,Yes.,weather,,\n")
+    result = run(data_dir, "faq", "import", str(bad), code=2)
+    assert "row 3: unknown intent 'weather'" in result.stderr
+    assert run(data_dir, "faq", "export").stdout == before
+
+
+def test_export_import_round_trip(data_dir, tmp_path):
+    exported = tmp_path / "faqs.csv"
+    run(data_dir, "faq", "export", str(exported))
+    assert exported.read_text().splitlines()[0] == "question,answer,intent,alternates,tags"
+    result = run(data_dir, "faq", "import", str(exported))
+    assert " 0 added," in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", ""), "The question is empty"),
+        (("ask", "x" * 102_400), "102,400 characters long"),
+        (("search", "delivery", "--intent", "weather"), "Unknown intent 'weather'"),
+        (("faq", "edit", "999999", "--answer", "x"), "no FAQ entry with id 999999"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(data_dir, args, message):
+    result = run(data_dir, *args, code=2)
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_duplicate_question_is_refused(data_dir):
+    result = run(data_dir, "faq", "add", "--question", "How long does delivery take within the EU?",
+                 "--answer", "x", "--intent", "shipping_info", code=2)
+    assert "already exists as FAQ entry" in result.stderr
+
+
+def test_models_lists_the_text_encoder(data_dir):
+    rows = run_json(data_dir, "models")
+    assert rows[0]["role"] == "text encoder"
+    assert rows[0]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert rows[0]["device"] == "cpu"
