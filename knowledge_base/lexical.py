@@ -31,13 +31,14 @@ def is_fts_object(table_name: str) -> bool:
     return table_name == FTS_TABLE or table_name.startswith(FTS_TABLE + "_")
 
 
+def words(text: str) -> list[str]:
+    """The searchable words of ``text``, lower-cased, stopwords dropped, repeats kept."""
+    return [word for word in _WORD.findall(text.lower()) if word not in STOPWORDS]
+
+
 def query_terms(query: str, *, max_terms: int = 32) -> list[str]:
-    """The distinct searchable words of ``query``, lower-cased, stopwords dropped, in order."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(query.lower()):
-        if word not in STOPWORDS and len(seen) < max_terms:
-            seen.setdefault(word, None)
-    return list(seen)
+    """The distinct searchable words of ``query``, in order, at most ``max_terms``."""
+    return list(dict.fromkeys(words(query)))[:max_terms]
 
 
 def fts_match_expression(query: str) -> str | None:

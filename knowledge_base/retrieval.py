@@ -8,6 +8,7 @@ available as modes for comparison.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,6 +17,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge_base.bm25 import InMemoryBm25Lexical
 from knowledge_base.dense import DenseIndex
 from knowledge_base.errors import EmptyQueryError, QueryTooLongError
 from knowledge_base.lexical import SqliteFtsLexical
@@ -88,8 +90,17 @@ class HybridRetriever:
         self, dense: DenseIndex, options: RetrievalOptions | None = None, *, lexical=None
     ) -> None:
         self.dense = dense
-        self.lexical = lexical or SqliteFtsLexical()
         self.options = options or RetrievalOptions()
+        self._lexical = lexical
+        self._lexical_lock = threading.Lock()
+
+    def lexical_for(self, session: Session):
+        """FTS5 on SQLite; BM25 computed in process on databases without FTS5."""
+        with self._lexical_lock:
+            if self._lexical is None:
+                sqlite = session.get_bind().dialect.name == "sqlite"
+                self._lexical = SqliteFtsLexical() if sqlite else InMemoryBm25Lexical()
+            return self._lexical
 
     def search(
         self,
@@ -119,7 +130,8 @@ class HybridRetriever:
     ) -> SearchResult:
         """Search with an already-embedded query (the pipeline embeds once and reuses the vector)."""
         mode = fusion or self.options.fusion
-        lexical_hits = self.lexical.search(
+        lexical = self.lexical_for(session)
+        lexical_hits = lexical.search(
             session, query, intent_id=intent_id, limit=self.options.candidates
         )
         bm25 = {hit.faq_id: hit.bm25 for hit in lexical_hits}
@@ -130,7 +142,7 @@ class HybridRetriever:
         top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = self._hits(session, top, dense, bm25)
         confident = bool(hits) and hits[0].score >= self.options.threshold
-        signals = {"lexical": self.lexical.name, "dense": self.dense.model_name, "fusion": mode}
+        signals = {"lexical": lexical.name, "dense": self.dense.model_name, "fusion": mode}
         return SearchResult(query, hits, confident, self.options.threshold, signals)
 
     def _fuse(self, dense: dict[int, float], bm25: dict[int, float], mode: FusionMode) -> dict:
