@@ -6,6 +6,9 @@
     ├── UserInputError   (EmptyQueryError, QueryTooLongError, UnknownIntentError,
     │                     DuplicateQuestionError, FaqNotFoundError, CsvImportError)
     ├── StorageError     (DatabaseReadOnlyError, DatabaseLockedError)
+    │   ├── AudioError   (EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
+    │   │                 AudioTooLargeError, UnsupportedAudioError)
+    │   └── ImageError   (UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError)
     └── ModelError       a model's weights are missing or it failed to run
 """
 
@@ -28,8 +31,68 @@ class ModelError(AssistantError):
     """A model could not be loaded or run; the message names the model and the setting to change."""
 
 
+class AudioError(UserInputError):
+    """A voice note that cannot be transcribed; the message tells the customer what to do."""
+
+
+class EmptyAudioError(AudioError):
+    """The file has no bytes or no audio samples."""
+
+
+class SilentAudioError(AudioError):
+    """The recording holds no speech."""
+
+
+class CorruptAudioError(AudioError):
+    """The file cannot be decoded (damaged, truncated, or not the format its name says)."""
+
+
+class AudioTooLongError(AudioError):
+    """The recording is longer than the duration limit."""
+
+
+class AudioTooLargeError(AudioError):
+    """The file is bigger than the size limit."""
+
+
+class UnsupportedAudioError(AudioError):
+    """The file is not one of the accepted audio formats."""
+
+
+class ImageError(UserInputError):
+    """An image that cannot be used; the message tells the customer what to do."""
+
+
+class UnsupportedImageError(ImageError):
+    """Not PNG, JPEG, WebP or GIF."""
+
+
+class CorruptImageError(ImageError):
+    """The file cannot be decoded."""
+
+
+class ImageTooLargeError(ImageError):
+    """Over the pixel or byte limit (also guards against decompression bombs)."""
+
+
+class ImageTooSmallError(ImageError):
+    """Too few pixels to show anything."""
+
+
 __all__ = [
     "AssistantError",
+    "AudioError",
+    "AudioTooLargeError",
+    "AudioTooLongError",
+    "CorruptAudioError",
+    "CorruptImageError",
+    "EmptyAudioError",
+    "ImageError",
+    "ImageTooLargeError",
+    "ImageTooSmallError",
+    "SilentAudioError",
+    "UnsupportedAudioError",
+    "UnsupportedImageError",
     "CsvImportError",
     "DatabaseLockedError",
     "DatabaseReadOnlyError",

@@ -38,6 +38,36 @@ class Settings(BaseSettings):
     search_k: int = Field(default=5, ge=1, le=100, description="Hits returned by a search.")
     suggestions: int = Field(default=3, ge=1, le=10, description="Closest entries offered when unsure.")
     max_query_chars: int = Field(default=2000, ge=10, description="Longest accepted customer message.")
+    whisper_model: str = Field(
+        default="packaged:base",
+        description="'packaged:base' (multilingual), 'packaged:tiny.en' (faster, English only), "
+        "or any faster-whisper model name or local CTranslate2 folder.",
+    )
+    translate_speech: bool = Field(
+        default=True, description="Translate non-English voice notes to English for routing."
+    )
+    vad_filter: bool = Field(default=True, description="Skip silence with Silero VAD before decoding.")
+    max_audio_seconds: float = Field(default=120.0, gt=0, description="Longest accepted voice note.")
+    max_audio_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted audio file.")
+    image_encoder: str = Field(
+        default="auto",
+        description="'auto' (CLIP when its weights are local, else the packaged backbone), 'clip' or "
+        "'efficientnet'.",
+    )
+    clip_model: str = Field(default="ViT-B-32", description="open_clip architecture name.")
+    clip_pretrained: str | None = Field(
+        default=None,
+        description="open_clip pretrained tag (needs a model hub or its cache) or a local checkpoint file.",
+    )
+    max_image_pixels: int = Field(
+        default=40_000_000, gt=0, description="Largest accepted image (width x height)."
+    )
+    max_image_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted image file.")
+    ocr_enabled: bool = Field(default=True, description="Read the words in every image.")
+    batch_wait_ms: float = Field(
+        default=5.0, ge=0, description="How long an encoder waits to group concurrent requests."
+    )
+    max_batch_size: int = Field(default=32, ge=1, description="Largest micro-batch for the encoders.")
     host: str = Field(default="127.0.0.1", description="Address `assistant serve` listens on.")
     port: int = Field(default=7860, description="Port `assistant serve` listens on.")
     root_path: str = Field(default="", description="URL prefix when served behind a reverse proxy.")

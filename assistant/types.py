@@ -5,9 +5,72 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from knowledge_base.retrieval import Hit, SearchResult
 
-__all__ = ["Hit", "IntentPrediction", "Reply", "SearchResult", "Source", "UserTurn"]
+__all__ = [
+    "Hit",
+    "ImageFeatures",
+    "IntentPrediction",
+    "OcrLine",
+    "Reply",
+    "SearchResult",
+    "Segment",
+    "Source",
+    "Transcript",
+    "UserTurn",
+]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of speech, with times in seconds from the start of the recording."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    """What was said, in the language it was said in (shown to the customer and to staff)."""
+    language: str
+    """ISO 639-1 code, e.g. 'en', 'de'."""
+    language_probability: float
+    duration_s: float
+    segments: tuple[Segment, ...] = ()
+    english_text: str | None = None
+    """English translation used for routing, when translation is on and the speech was not English."""
+    model: str = ""
+
+    @property
+    def routing_text(self) -> str:
+        return self.english_text or self.text
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    box: tuple[tuple[float, float], ...]
+    """Corner points (x, y) in pixels of the original image, clockwise from top-left."""
+    confidence: float
+
+
+@dataclass(frozen=True, eq=False)
+class ImageFeatures:
+    pooled: np.ndarray
+    """(dim,) L2-normalised image vector."""
+    tokens: np.ndarray
+    """(n_tokens, token_dim) visual tokens for cross-attention (a patch or feature-map grid)."""
+    encoder: str
+    """Name of the encoder that made them (recorded beside stored vectors and checkpoints)."""
+    ocr_lines: tuple[OcrLine, ...] = ()
+
+    @property
+    def ocr_text(self) -> str:
+        return "\n".join(line.text for line in self.ocr_lines)
 
 
 @dataclass(frozen=True)
