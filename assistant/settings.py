@@ -27,13 +27,13 @@ class Settings(BaseSettings):
     )
     device: str = Field(default="auto", description="'auto' (CUDA when present), 'cpu' or 'cuda'.")
     dense_weight: float = Field(
-        default=0.7, ge=0.0, le=1.0, description="Weight of the dense signal in the hybrid score."
+        default=0.5, ge=0.0, le=1.0, description="Weight of the dense signal in the hybrid score."
     )
     lexical_saturation: float = Field(
-        default=6.0, gt=0.0, description="BM25 score at which the lexical signal reaches 0.5."
+        default=12.0, gt=0.0, description="BM25 score at which the lexical signal reaches 0.5."
     )
     answer_threshold: float = Field(
-        default=0.55, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
+        default=0.50, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
     )
     search_k: int = Field(default=5, ge=1, le=100, description="Hits returned by a search.")
     suggestions: int = Field(default=3, ge=1, le=10, description="Closest entries offered when unsure.")

@@ -2,7 +2,8 @@
 
 Quality: reworded customer questions (bench/data/reworded_questions.json, never the stored wording) are
 split in two by a fixed hash; the hybrid's dense weight and BM25 saturation are chosen on the tuning half
-and every method is reported on the held-out half. Latency: synthetic knowledge bases of 1k, 10k and 100k
+and every method is reported on the held-out half. The answer threshold is chosen on the tuning half too,
+with questions the shop cannot answer (bench/data/out_of_scope_questions.json), and checked held out. Latency: synthetic knowledge bases of 1k, 10k and 100k
 entries (three wordings each, random unit vectors), timed per search without the query embedding.
 
     python bench/retrieval.py [--sizes 1000 10000 100000] [--queries 200]
@@ -33,9 +34,12 @@ from knowledge_base.retrieval import HybridRetriever, RetrievalOptions  # noqa: 
 from knowledge_base.seed import seed_demo_store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reworded_questions.json"
+OUT_OF_SCOPE = DATA.parent / "out_of_scope_questions.json"
 METHODS = {"BM25 alone": "lexical", "dense alone": "dense", "RRF (k=60)": "rrf", "weighted hybrid": "weighted"}
-WEIGHTS = [0.5, 0.6, 0.7, 0.8, 0.9]
-SATURATIONS = [2.0, 4.0, 6.0, 10.0, 16.0]
+WEIGHTS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
+SATURATIONS = [4.0, 8.0, 12.0, 16.0, 24.0, 32.0]
+WRONG_ANSWER_COST = 2.0
+THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(51)]
 
 
 def split_of(query: str) -> str:
@@ -89,6 +93,54 @@ def quality(encoder: TextEncoder, workdir: Path) -> None:
     for label, mode in METHODS.items():
         m = evaluate(sessions, retriever, *pick(test), mode)
         print(f"| {label} | {m['hit@1']:.3f} | {m['MRR']:.3f} | {m['nDCG@10']:.3f} |")
+    threshold_report(sessions, retriever, encoder, pick(tune), pick(test))
+
+
+def best_scores(sessions, retriever, cases, vectors) -> list[tuple[float, bool, bool]]:
+    """(best score, best hit is right, right entry among the first 3) per labelled question."""
+    out = []
+    with session_scope(sessions) as session:
+        for (query, target), vector in zip(cases, vectors, strict=True):
+            result = retriever.search_with_vector(session, query, vector, k=3)
+            ids = [h.faq_id for h in result.hits]
+            out.append((result.hits[0].score, ids[0] == target, target in ids))
+    return out
+
+
+def outcomes(in_scope, out_of_scope, threshold: float) -> dict[str, float]:
+    answered = [(s, right) for s, right, _ in in_scope if s >= threshold]
+    return {
+        "answered right": sum(right for _, right in answered) / len(in_scope),
+        "answered wrong": sum(not right for _, right in answered) / len(in_scope),
+        "clarified, right one offered": sum(s < threshold and top3 for s, _, top3 in in_scope) / len(in_scope),
+        "out-of-scope answered": sum(s >= threshold for s, _, _ in out_of_scope) / len(out_of_scope),
+    }
+
+
+def threshold_report(sessions, retriever, encoder, tune, test) -> None:
+    questions = json.loads(OUT_OF_SCOPE.read_text(encoding="utf-8"))
+    unknown = [(q, -1) for q in questions]
+    vectors = encoder.embed(questions)
+    halves = {name: [i for i, q in enumerate(questions) if split_of(q) == name] for name in ("tune", "test")}
+    scored = {
+        name: (
+            best_scores(sessions, retriever, *cases),
+            best_scores(sessions, retriever, [unknown[i] for i in halves[name]], vectors[halves[name]]),
+        )
+        for name, cases in (("tune", tune), ("test", test))
+    }
+
+    def utility(threshold: float) -> float:
+        """A wrong answer costs twice what a right one gains; a clarifying question costs nothing."""
+        o = outcomes(*scored["tune"], threshold)
+        return o["answered right"] - WRONG_ANSWER_COST * (o["answered wrong"] + o["out-of-scope answered"])
+
+    chosen = max(THRESHOLDS, key=utility)
+    print(f"\nanswer threshold chosen on the tuning half: {chosen} "
+          f"({len(questions)} out-of-scope questions, split the same way)\n")
+    print("| held-out half | share |\n|---|---|")
+    for label, share in outcomes(*scored["test"], chosen).items():
+        print(f"| {label} | {share:.1%} |")
 
 
 def _retriever(index: DenseIndex, weight: float, saturation: float) -> HybridRetriever:

@@ -118,6 +118,21 @@ class Product(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ProductEmbedding(Base):
+    """One image vector per product photo, with the encoder that made it."""
+
+    __tablename__ = "product_embeddings"
+    __table_args__ = (Index("ix_product_embeddings_encoder_product", "encoder_name", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    photo: Mapped[str] = mapped_column(String(500))
+    encoder_name: Mapped[str] = mapped_column(String(200))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Order(Base):
     __tablename__ = "orders"
 

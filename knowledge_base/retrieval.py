@@ -30,11 +30,11 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class RetrievalOptions:
-    dense_weight: float = 0.7
+    dense_weight: float = 0.5
     """Weight of the dense signal; the lexical signal gets the rest."""
-    lexical_saturation: float = 6.0
+    lexical_saturation: float = 12.0
     """BM25 value at which the normalised lexical signal is 0.5."""
-    threshold: float = 0.55
+    threshold: float = 0.50
     """Hybrid score under which the best hit is not a confident match."""
     candidates: int = 50
     """How many candidates each signal contributes before fusion."""

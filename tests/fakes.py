@@ -36,3 +36,21 @@ def _features(text: str) -> list[str]:
     words = re.findall(r"\w+", text.lower())
     grams = [w[i : i + 3] for w in words for i in range(max(len(w) - 2, 1))]
     return words + grams
+
+
+class ThumbnailPhotoEmbedder:
+    """A ``PhotoEmbedder``: the photo shrunk to 8x8 grey pixels, centred and L2-normalised."""
+
+    name = "test-thumbnail-embedder"
+    dim = 64
+
+    def embed_photos(self, paths) -> np.ndarray:
+        from PIL import Image
+
+        rows = []
+        for path in paths:
+            with Image.open(path) as image:
+                pixels = np.asarray(image.convert("L").resize((8, 8)), dtype=np.float32).ravel()
+            pixels -= pixels.mean()
+            rows.append(pixels / (np.linalg.norm(pixels) or 1.0))
+        return np.stack(rows).astype(np.float32)

@@ -38,7 +38,8 @@ def test_best_hit_shows_every_signal_and_a_score_in_unit_range(sessions, retriev
     assert best.answer == "Germany: 2-4 business days."
     assert best.bm25 > 0 and 0 < best.lexical < 1 and 0 < best.dense <= 1
     assert all(0.0 <= hit.score <= 1.0 for hit in result.hits)
-    expected = 0.7 * best.dense + 0.3 * best.lexical
+    weight = retriever.options.dense_weight
+    expected = weight * best.dense + (1 - weight) * best.lexical
     assert best.score == pytest.approx(expected, abs=1e-5)
     assert result.signals["lexical"] == "sqlite-fts5-bm25"
 

@@ -1,0 +1,146 @@
+"""Image vectors of every product photo, stored in SQL and searched in memory by cosine similarity.
+
+Photos are embedded when a product is added (``sync``) and any photo still missing a vector for the active
+encoder is embedded before the next search. A product's score is its best photo's similarity.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import Product, ProductEmbedding
+
+
+class PhotoEmbedder(Protocol):
+    """Turns image files into L2-normalised float32 vectors of shape (len(paths), dim)."""
+
+    name: str
+    dim: int
+
+    def embed_photos(self, paths: Sequence[Path]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ProductHit:
+    product_id: int
+    sku: str
+    name: str
+    category: str
+    score: float
+    price: Decimal
+    photo: str
+    """The photo that matched best (relative to the data folder)."""
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    fingerprint: tuple
+    vectors: np.ndarray
+    product_ids: np.ndarray
+    photos: list[str]
+
+
+class ProductImageIndex:
+    def __init__(self, embedder: PhotoEmbedder, data_dir: Path, *, batch_size: int = 32) -> None:
+        self.embedder = embedder
+        self.data_dir = data_dir
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self._matrix: _Matrix | None = None
+
+    def sync(self, session: Session) -> int:
+        """Embed every product photo that has no vector from this encoder; returns how many."""
+        done = set(
+            session.execute(
+                select(ProductEmbedding.product_id, ProductEmbedding.photo).where(
+                    ProductEmbedding.encoder_name == self.embedder.name
+                )
+            ).all()
+        )
+        products = list(session.scalars(select(Product).order_by(Product.id)))
+        wanted = {(p.id, photo) for p in products for photo in p.photos or []}
+        self._drop_stale(session, done - wanted)
+        missing = sorted(wanted - done)
+        for start in range(0, len(missing), self.batch_size):
+            self._embed(session, missing[start : start + self.batch_size])
+        session.flush()
+        return len(missing)
+
+    def _drop_stale(self, session: Session, stale: set[tuple[int, str]]) -> None:
+        for product_id, photo in stale:
+            session.execute(
+                delete(ProductEmbedding).where(
+                    ProductEmbedding.product_id == product_id,
+                    ProductEmbedding.photo == photo,
+                    ProductEmbedding.encoder_name == self.embedder.name,
+                )
+            )
+
+    def _embed(self, session: Session, batch: list[tuple[int, str]]) -> None:
+        vectors = self.embedder.embed_photos([self.data_dir / photo for _, photo in batch])
+        session.add_all(
+            ProductEmbedding(
+                product_id=product_id,
+                photo=photo,
+                encoder_name=self.embedder.name,
+                dim=int(vector.shape[0]),
+                vector=np.asarray(vector, dtype=np.float32).tobytes(),
+            )
+            for (product_id, photo), vector in zip(batch, vectors, strict=True)
+        )
+
+    def search(self, session: Session, vector: np.ndarray, *, k: int = 5) -> list[ProductHit]:
+        matrix = self._current(session)
+        if not len(matrix.product_ids):
+            return []
+        scores = matrix.vectors @ np.asarray(vector, dtype=np.float32)
+        best: dict[int, tuple[float, str]] = {}
+        for row in np.argsort(-scores):
+            product_id = int(matrix.product_ids[row])
+            best.setdefault(product_id, (float(scores[row]), matrix.photos[row]))
+            if len(best) == k:
+                break
+        products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(best)))}
+        return [
+            ProductHit(pid, products[pid].sku, products[pid].name, products[pid].category,
+                       round(score, 6), products[pid].price, photo)
+            for pid, (score, photo) in best.items()
+        ]
+
+    def _current(self, session: Session) -> _Matrix:
+        with self._lock:
+            fingerprint = self._fingerprint(session)
+            if self._matrix is None or self._matrix.fingerprint != fingerprint:
+                if self.sync(session):
+                    fingerprint = self._fingerprint(session)
+                self._matrix = self._load(session, fingerprint)
+            return self._matrix
+
+    def _fingerprint(self, session: Session) -> tuple:
+        products = session.execute(select(func.count(Product.id), func.max(Product.id))).one()
+        vectors = session.execute(
+            select(func.count(ProductEmbedding.id), func.max(ProductEmbedding.id)).where(
+                ProductEmbedding.encoder_name == self.embedder.name
+            )
+        ).one()
+        return (*products, *vectors)
+
+    def _load(self, session: Session, fingerprint: tuple) -> _Matrix:
+        rows = session.execute(
+            select(ProductEmbedding.product_id, ProductEmbedding.photo, ProductEmbedding.vector)
+            .where(ProductEmbedding.encoder_name == self.embedder.name)
+            .order_by(ProductEmbedding.id)
+        ).all()
+        dim = self.embedder.dim
+        vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), dim)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        return _Matrix(fingerprint, vectors, ids, [r[1] for r in rows])
