@@ -1,0 +1,71 @@
+"""Micro-batching: concurrent single requests to an encoder are grouped into one batched call.
+
+A worker thread takes the first waiting request, waits up to ``wait_ms`` for more (at most ``max_batch``
+in all), runs the batch function once and hands each caller its own result.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    max_batch: int = 32
+    """Most requests in one batched call."""
+    wait_ms: float = 5.0
+    """How long the first request of a batch waits for others to join."""
+
+
+class MicroBatcher(Generic[T, R]):
+    def __init__(
+        self, run_batch: Callable[[list[T]], Sequence[R]], options: BatchOptions, *, name: str
+    ) -> None:
+        self._run_batch = run_batch
+        self.options = options
+        self._queue: queue.Queue[tuple[T, Future]] = queue.Queue()
+        self._worker = threading.Thread(target=self._serve, name=f"batcher-{name}", daemon=True)
+        self._worker.start()
+        self.batch_sizes: list[int] = []
+
+    def submit(self, item: T) -> R:
+        """Run ``item`` in the next batch and wait for its result (errors reach every caller of the batch)."""
+        future: Future = Future()
+        self._queue.put((item, future))
+        return future.result()
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def _serve(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            deadline = time.monotonic() + self.options.wait_ms / 1000.0
+            while len(batch) < self.options.max_batch:
+                remaining = deadline - time.monotonic()
+                try:
+                    item = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                batch.append(item)
+            self._finish(batch)
+
+    def _finish(self, batch: list[tuple[T, Future]]) -> None:
+        self.batch_sizes.append(len(batch))
+        try:
+            results = self._run_batch([item for item, _ in batch])
+        except BaseException as error:  # every waiting caller gets the failure
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            future.set_result(result)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from assistant.batching import BatchOptions, MicroBatcher
+
+
+def test_concurrent_requests_are_grouped_and_each_caller_gets_its_own_result():
+    release = threading.Event()
+    calls: list[list[int]] = []
+
+    def square(batch: list[int]) -> list[int]:
+        calls.append(list(batch))
+        if len(calls) == 1:
+            release.wait(5)  # hold the first batch until the others are queued
+        return [x * x for x in batch]
+
+    batcher = MicroBatcher(square, BatchOptions(max_batch=16, wait_ms=0), name="test")
+    results: dict[int, int] = {}
+    threads = [threading.Thread(target=lambda x=x: results.__setitem__(x, batcher.submit(x))) for x in range(8)]
+    threads[0].start()
+    while not calls:
+        threading.Event().wait(0.001)
+    for thread in threads[1:]:
+        thread.start()
+    while batcher.pending() < 7:
+        threading.Event().wait(0.001)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert results == {x: x * x for x in range(8)}
+    assert [len(c) for c in calls] == [1, 7]
+
+
+def test_batch_size_is_capped():
+    gate = threading.Event()
+    sizes = []
+
+    def identity(batch):
+        sizes.append(len(batch))
+        gate.wait(5)
+        return batch
+
+    batcher = MicroBatcher(identity, BatchOptions(max_batch=3, wait_ms=0), name="cap")
+    threads = [threading.Thread(target=batcher.submit, args=(i,)) for i in range(7)]
+    for thread in threads:
+        thread.start()
+    while batcher.pending() + sum(sizes) < 7:
+        threading.Event().wait(0.001)
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert sum(sizes) == 7 and max(sizes) <= 3
+
+
+def test_a_failing_batch_raises_in_the_caller():
+    def broken(batch):
+        raise ValueError("encoder failed")
+
+    batcher = MicroBatcher(broken, BatchOptions(), name="broken")
+    with pytest.raises(ValueError, match="encoder failed"):
+        batcher.submit(1)
