@@ -1,7 +1,9 @@
 """Image vectors of every product photo, stored in SQL and searched in memory by cosine similarity.
 
 Photos are embedded when a product is added (``sync``) and any photo still missing a vector for the active
-encoder is embedded before the next search. A product's score is its best photo's similarity.
+encoder is embedded before the next search. A photo's similarity to the query is the mean of the plain
+cosine and the cosine in the catalogue's category-discriminant space (see ``discriminant``); a product's
+score is its best photo's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.discriminant import fit_discriminant, project
 from knowledge_base.models import Product, ProductEmbedding
 
 
@@ -47,11 +50,16 @@ class _Matrix:
     vectors: np.ndarray
     product_ids: np.ndarray
     photos: list[str]
+    projection: np.ndarray | None
+    projected: np.ndarray | None
 
 
 class ProductImageIndex:
-    def __init__(self, embedder: PhotoEmbedder, data_dir: Path, *, batch_size: int = 32) -> None:
+    def __init__(
+        self, embedder: PhotoEmbedder, data_dir: Path, *, batch_size: int = 32, discriminant: bool = True
+    ) -> None:
         self.embedder = embedder
+        self.discriminant = discriminant
         self.data_dir = data_dir
         self.batch_size = batch_size
         self._lock = threading.Lock()
@@ -102,7 +110,10 @@ class ProductImageIndex:
         matrix = self._current(session)
         if not len(matrix.product_ids):
             return []
-        scores = matrix.vectors @ np.asarray(vector, dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        scores = matrix.vectors @ query
+        if matrix.projection is not None:
+            scores = (scores + matrix.projected @ project(query, matrix.projection)) / 2.0
         best: dict[int, tuple[float, str]] = {}
         for row in np.argsort(-scores):
             product_id = int(matrix.product_ids[row])
@@ -136,11 +147,15 @@ class ProductImageIndex:
 
     def _load(self, session: Session, fingerprint: tuple) -> _Matrix:
         rows = session.execute(
-            select(ProductEmbedding.product_id, ProductEmbedding.photo, ProductEmbedding.vector)
+            select(ProductEmbedding.product_id, ProductEmbedding.photo, ProductEmbedding.vector, Product.category)
+            .join(Product, Product.id == ProductEmbedding.product_id)
             .where(ProductEmbedding.encoder_name == self.embedder.name)
             .order_by(ProductEmbedding.id)
         ).all()
         dim = self.embedder.dim
         vectors = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), dim)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
-        return _Matrix(fingerprint, vectors, ids, [r[1] for r in rows])
+        fit = self.discriminant and len(rows) > 0
+        projection = fit_discriminant(vectors, [r[3] for r in rows]) if fit else None
+        projected = project(vectors, projection) if projection is not None else None
+        return _Matrix(fingerprint, vectors, ids, [r[1] for r in rows], projection, projected)

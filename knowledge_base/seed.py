@@ -93,13 +93,14 @@ def _upsert_product(session: Session, item: dict, data_dir: Path) -> None:
     product.price = Decimal(str(item["price"]))
     product.sizes = item["sizes"]
     product.stock = item["stock"]
-    product.photos = [_install_photo(item["sku"], data_dir)]
+    count = len(item["photo_indices"])
+    product.photos = [_install_photo(f"{item['sku']}-{n}.png", data_dir) for n in range(1, count + 1)]
 
 
-def _install_photo(sku: str, data_dir: Path) -> str:
-    """Copy the packaged photo into the data folder; returns its path relative to the data folder."""
-    source = SEED_DIR / "photos" / f"{sku}.png"
-    relative = Path(PRODUCT_PHOTO_DIR) / f"{sku}.png"
+def _install_photo(name: str, data_dir: Path) -> str:
+    """Copy a packaged photo into the data folder; returns its path relative to the data folder."""
+    source = SEED_DIR / "photos" / name
+    relative = Path(PRODUCT_PHOTO_DIR) / name
     target = data_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():

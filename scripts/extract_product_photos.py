@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Write the demo store's product photos from the Fashion-MNIST training split.
 
-Every product in ``knowledge_base/seed_data/products.json`` names a ``photo_index``: an index into the
-Fashion-MNIST *training* images. This script reads the IDX files shipped by the Debian package
+Every product in ``knowledge_base/seed_data/products.json`` names its ``photo_indices``: indices into the
+Fashion-MNIST *training* images (a gallery of several photos per product, as shops show). This script reads the IDX files shipped by the Debian package
 ``dataset-fashion-mnist``, checks that the label of each chosen image matches the product's category
 (the categories are exactly Fashion-MNIST's ten class names), and saves the original 28x28 greyscale
-image losslessly as ``knowledge_base/seed_data/photos/<sku>.png``.
+image losslessly as ``knowledge_base/seed_data/photos/<sku>-<n>.png`` (n = 1, 2, ...).
 
 Usage::
 
@@ -85,13 +85,19 @@ def load_training_split(dataset_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def check_product(product: dict, labels: np.ndarray) -> int:
-    """Return the product's photo index after checking that its label matches the category."""
+def check_product(product: dict, labels: np.ndarray) -> list[int]:
+    """Return the product's photo indices after checking that their labels match the category."""
+    indices = product.get("photo_indices")
+    if not isinstance(indices, list) or not indices:
+        raise PhotoError(f"{product.get('sku', '<no sku>')}: photo_indices must be a non-empty list")
+    return [check_photo(product, index, labels) for index in indices]
+
+
+def check_photo(product: dict, index: object, labels: np.ndarray) -> int:
     sku = product.get("sku", "<no sku>")
     category = product.get("category")
     if category not in CLASS_NAMES:
         raise PhotoError(f"{sku}: category {category!r} is not a Fashion-MNIST class name")
-    index = product.get("photo_index")
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(labels):
         raise PhotoError(f"{sku}: photo_index {index!r} is not an index into the {len(labels)} training images")
     label = int(labels[index])
@@ -109,9 +115,10 @@ def extract(products_path: Path, dataset_dir: Path, out_dir: Path) -> int:
     images, labels = load_training_split(dataset_dir)
     chosen = [(product["sku"], check_product(product, labels)) for product in products]
     out_dir.mkdir(parents=True, exist_ok=True)
-    for sku, index in chosen:
-        Image.fromarray(images[index]).save(out_dir / f"{sku}.png", format="PNG")
-    return len(chosen)
+    for sku, indices in chosen:
+        for number, index in enumerate(indices, start=1):
+            Image.fromarray(images[index]).save(out_dir / f"{sku}-{number}.png", format="PNG")
+    return sum(len(indices) for _, indices in chosen)
 
 
 def main(argv: list[str] | None = None) -> int:
