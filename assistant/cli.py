@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,8 @@ from knowledge_base.seed import seed_demo_store
 
 app = typer.Typer(help="Self-hosted multimodal customer-service assistant.", no_args_is_help=True)
 app.add_typer(cli_faq.app, name="faq")
+products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
+app.add_typer(products_app, name="products")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
@@ -35,9 +38,10 @@ def seed() -> None:
     with session_scope(runtime.sessions) as session:
         report = seed_demo_store(session=session, data_dir=runtime.settings.data_dir)
         embedded = runtime.retriever.dense.sync(session)
+        photos = runtime.product_index.sync(session)
     typer.echo(
         f"seeded {report.intents} intents, {report.faqs} FAQ entries, {report.products} products, "
-        f"{report.orders} orders; {embedded} entries (re)embedded"
+        f"{report.orders} orders; {embedded} entries (re)embedded, {photos} product photos embedded"
     )
 
 
@@ -79,15 +83,20 @@ def search(
 @reports_errors
 def ask(
     text: Annotated[str, typer.Argument(help="The customer's message.")] = "",
+    image: Annotated[list[Path] | None, typer.Option(help="A photo or screenshot (repeatable).")] = None,
+    audio: Annotated[Path | None, typer.Option(help="A voice note.")] = None,
     conversation: Annotated[str | None, typer.Option(help="Continue this conversation id.")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Ask the assistant as a customer would; the turn is stored in the conversation history."""
     runtime = start_runtime()
-    reply = runtime.assistant.respond(UserTurn(text=text, conversation_id=conversation))
+    turn = UserTurn(text=text, conversation_id=conversation, images=tuple(image or ()), audio=audio)
+    reply = runtime.assistant.respond(turn)
     if json_output:
         print_json(reply.as_json())
         return
+    if reply.transcript:
+        typer.echo(f"(voice note, {reply.language}): {reply.transcript}\n")
     typer.echo(reply.text)
     for source in reply.sources:
         typer.echo(f"\nsource: FAQ #{source.faq_id} \"{source.question}\" (score {source.score:.2f})")
@@ -98,7 +107,9 @@ def ask(
 def models(json_output: JsonFlag = False) -> None:
     """Load each model and list its source, device, dtype and load time."""
     runtime = start_runtime()
-    runtime.models.text_encoder()
+    for load in (runtime.models.text_encoder, runtime.models.image_encoder, runtime.models.transcriber,
+                 runtime.models.ocr_reader):
+        load()
     rows = [vars(m) for m in runtime.models.loaded]
     if json_output:
         print_json(rows)
@@ -108,6 +119,44 @@ def models(json_output: JsonFlag = False) -> None:
             f"{row['role']:<14} {row['name']}  [{row['device']}, {row['dtype']}, "
             f"{row['load_seconds']} s]  {row['source']}"
         )
+
+
+@app.command()
+@reports_errors
+def transcribe(audio: Path, json_output: JsonFlag = False) -> None:
+    """Transcribe a voice note (wav, mp3, ogg/opus, webm, m4a, flac)."""
+    from assistant.speech import transcript_json
+
+    runtime = start_runtime()
+    transcript = runtime.models.transcriber().transcribe(audio)
+    if json_output:
+        print_json(transcript_json(transcript))
+        return
+    typer.echo(f"[{transcript.language} {transcript.language_probability:.2f}] {transcript.text}")
+    if transcript.english_text:
+        typer.echo(f"[en] {transcript.english_text}")
+
+
+@products_app.command("search")
+@reports_errors
+def products_search(
+    image: Annotated[Path, typer.Option(help="A photo of the item.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=50)] = 5,
+    json_output: JsonFlag = False,
+) -> None:
+    """Find the catalogue products that look most like a photo."""
+    from assistant.products import product_hit_json
+
+    runtime = start_runtime()
+    embedder = runtime.product_index.embedder
+    vector = embedder.embed_photos([image])[0]
+    with session_scope(runtime.sessions) as session:
+        hits = [product_hit_json(h) for h in runtime.product_index.search(session, vector, k=k)]
+    if json_output:
+        print_json({"hits": hits})
+        return
+    for rank, hit in enumerate(hits, start=1):
+        typer.echo(f"{rank}. [{hit['score']:.3f}] {hit['sku']} {hit['name']} ({hit['category']}, EUR {hit['price']:.2f})")
 
 
 @app.command()

@@ -11,6 +11,7 @@ NO_MATCH_TEXT = (
     "Could you tell me a bit more, or ask to talk to a person?"
 )
 CLARIFY_TEXT = "I'm not completely sure what you mean. Is it one of these?"
+PICTURE_ONLY_TEXT = "Thanks for the picture! What would you like to know about it?"
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,14 @@ def decide(result: SearchResult, *, suggestions: int) -> Decision:
         return Decision("no_match", NO_MATCH_TEXT)
     lines = "\n".join(f"- {s.question}" for s in closest)
     return Decision("clarify", f"{CLARIFY_TEXT}\n{lines}", suggestions=closest)
+
+
+def describe_product(product) -> Decision:
+    """What a customer wants to know about the product in their photo: name, price, sizes in stock."""
+    in_stock = [size for size in product.sizes if product.stock.get(size, 0) > 0]
+    sizes = f"In stock in {', '.join(in_stock)}." if in_stock else "It is sold out in every size right now."
+    text = (
+        f"This looks like our {product.name} ({product.category}, SKU {product.sku}), "
+        f"EUR {product.price:.2f}. {product.description} {sizes}"
+    )
+    return Decision("product", text)

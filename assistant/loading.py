@@ -6,7 +6,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.settings import Settings
 
@@ -46,23 +48,57 @@ class ModelRegistry:
 
     settings: Settings
     loaded: list[LoadedModel] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _text_encoder: object | None = field(default=None, repr=False)
+    _models: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def text_encoder(self):
         from assistant.text import TextEncoder
 
-        with self._lock:
-            if self._text_encoder is None:
-                forbid_hub_downloads()
-                device = pick_device(self.settings.device)
-                started = time.perf_counter()
-                encoder = TextEncoder(self.settings.text_model, device=device)
-                self._record("text encoder", encoder.name, str(encoder.path), device, "float32", started)
-                self._text_encoder = encoder
-            return self._text_encoder
+        def build():
+            encoder = TextEncoder(self.settings.text_model, device=pick_device(self.settings.device))
+            return encoder, LoadedModel("text encoder", encoder.name, str(encoder.path), encoder.device, "float32", 0)
 
-    def _record(self, role, name, source, device, dtype, started) -> None:
-        seconds = time.perf_counter() - started
-        self.loaded.append(LoadedModel(role, name, source, device, dtype, round(seconds, 2)))
-        log.info("loaded %s %s on %s (%s) in %.1f s", role, name, device, dtype, seconds)
+        return self._get("text", build)
+
+    def image_encoder(self):
+        from assistant.vision import image_encoder_from_settings
+
+        def build():
+            encoder = image_encoder_from_settings(self.settings)
+            d = encoder.describe()
+            return encoder, LoadedModel("image encoder", d.name, d.source, d.device, d.dtype, 0)
+
+        return self._get("image", build)
+
+    def ocr_reader(self):
+        from assistant.ocr import OcrReader
+
+        def build():
+            reader = OcrReader()
+            return reader, LoadedModel("ocr", "PP-OCRv4 (rapidocr-onnxruntime)", "rapidocr_onnxruntime package",
+                                       "cpu", "float32", 0)
+
+        return self._get("ocr", build)
+
+    def transcriber(self):
+        from assistant.speech import SpeechTranscriber, speech_options
+
+        def build():
+            s = self.settings
+            model = SpeechTranscriber(s.whisper_model, s.ensure_data_dir(), pick_device(s.device),
+                                      options=speech_options(s))
+            return model, LoadedModel("speech", model.name, model.source, model.device, model.compute_type, 0)
+
+        return self._get("speech", build)
+
+    def _get(self, key: str, build: Callable[[], tuple[Any, LoadedModel]]):
+        with self._lock:
+            if key not in self._models:
+                forbid_hub_downloads()
+                started = time.perf_counter()
+                model, info = build()
+                seconds = round(time.perf_counter() - started, 2)
+                self.loaded.append(LoadedModel(**{**vars(info), "load_seconds": seconds}))
+                log.info("loaded %s %s on %s (%s) in %.1f s", info.role, info.name, info.device, info.dtype, seconds)
+                self._models[key] = model
+            return self._models[key]

@@ -34,6 +34,26 @@ class EncoderPhotoEmbedder:
         return load_image(path, max_pixels=self.limits.max_pixels, max_bytes=self.limits.max_bytes)
 
 
+class LazyPhotoEmbedder(EncoderPhotoEmbedder):
+    """Builds the shared image encoder only when a photo is first embedded or a name is asked for."""
+
+    def __init__(self, models, limits: ImageLimits) -> None:
+        self.models = models
+        self.limits = limits
+
+    @property
+    def encoder(self) -> ImageEncoder:
+        return self.models.image_encoder()
+
+    @property
+    def name(self) -> str:
+        return self.encoder.name
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+
 def product_hit_json(hit: ProductHit) -> dict:
     return {
         "product_id": hit.product_id,

@@ -9,10 +9,14 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.images import image_limits
 from assistant.loading import ModelRegistry
+from assistant.perception import MediaReader
+from assistant.products import LazyPhotoEmbedder
 from assistant.pipeline import Assistant, build_retriever
 from assistant.settings import Settings
 from knowledge_base.db import make_engine, make_session_factory, upgrade_to_head
+from knowledge_base.product_index import ProductImageIndex
 from knowledge_base.retrieval import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -49,5 +53,14 @@ class Runtime:
         return build_retriever(self.settings, self.models.text_encoder())
 
     @cached_property
+    def product_index(self) -> ProductImageIndex:
+        embedder = LazyPhotoEmbedder(self.models, image_limits(self.settings))
+        return ProductImageIndex(embedder, self.settings.data_dir)
+
+    @cached_property
+    def media(self) -> MediaReader:
+        return MediaReader(self.models, image_limits(self.settings), ocr=self.settings.ocr_enabled)
+
+    @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.settings, self.sessions, self.retriever)
+        return Assistant(self.settings, self.sessions, self.retriever, self.media, self.product_index)

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     )
     max_image_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted image file.")
     ocr_enabled: bool = Field(default=True, description="Read the words in every image.")
+    product_match_threshold: float = Field(
+        default=0.6, ge=0.0, le=1.0,
+        description="Photo similarity from which a customer's photo is taken to show that product.",
+    )
     batch_wait_ms: float = Field(
         default=5.0, ge=0, description="How long an encoder waits to group concurrent requests."
     )

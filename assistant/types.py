@@ -107,13 +107,17 @@ class Source:
 class Reply:
     text: str
     action: str
-    """'answer', 'clarify' (not sure: closest questions offered) or 'no_match'."""
+    """'answer', 'product' (details of the product in the customer's photo), 'clarify' (not sure: closest
+    questions offered) or 'no_match'."""
     intent: str | None
     confidence: float
     sources: tuple[Source, ...] = ()
     suggestions: tuple[Source, ...] = ()
     transcript: str | None = None
     language: str | None = None
+    ocr_text: str | None = None
+    products: tuple[dict, ...] = ()
+    """Catalogue products that match the customer's photo (``assistant.products.product_hit_json``)."""
     conversation_id: str | None = None
     message_id: int | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -128,6 +132,8 @@ class Reply:
             "suggestions": [_source_json(s) for s in self.suggestions],
             "transcript": self.transcript,
             "language": self.language,
+            "ocr_text": self.ocr_text,
+            "products": list(self.products),
             "conversation_id": self.conversation_id,
             "message_id": self.message_id,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
