@@ -39,7 +39,7 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def test_images(per_class: int) -> tuple[list[Image.Image], list[str]]:
+def fashion_mnist_test_images(per_class: int) -> tuple[list[Image.Image], list[str]]:
     images = read_idx(FASHION_MNIST / "t10k-images-idx3-ubyte.gz")
     labels = read_idx(FASHION_MNIST / "t10k-labels-idx1-ubyte.gz")
     chosen = [i for c in range(10) for i in np.flatnonzero(labels == c)[:per_class]]
@@ -98,7 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-class", type=int, default=20)
     args = parser.parse_args()
-    images, labels = test_images(args.per_class)
+    images, labels = fashion_mnist_test_images(args.per_class)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         sessions = catalogue(workdir)
