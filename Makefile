@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := dataset-fashion-mnist espeak-ng sox
+APT_PACKAGES := dataset-fashion-mnist espeak-ng
 
 export ASSISTANT_DATA_DIR ?= $(CURDIR)/data
 
@@ -35,6 +35,10 @@ test: install
 
 bench: install
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/products.py
+	$(BIN)/python bench/vision.py
+	$(BIN)/python bench/speech.py
+	$(BIN)/python bench/ocr.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -3,12 +3,12 @@
 ::
 
     AssistantError
-    ├── UserInputError   (EmptyQueryError, QueryTooLongError, UnknownIntentError,
-    │                     DuplicateQuestionError, FaqNotFoundError, CsvImportError)
-    ├── StorageError     (DatabaseReadOnlyError, DatabaseLockedError)
-    │   ├── AudioError   (EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
-    │   │                 AudioTooLargeError, UnsupportedAudioError)
-    │   └── ImageError   (UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError)
+    ├── UserInputError   EmptyQueryError, QueryTooLongError, UnknownIntentError,
+    │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError
+    │   ├── AudioError   EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
+    │   │                AudioTooLargeError, UnsupportedAudioError
+    │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
+    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError
     └── ModelError       a model's weights are missing or it failed to run
 """
 
