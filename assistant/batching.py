@@ -69,3 +69,40 @@ class MicroBatcher(Generic[T, R]):
             return
         for (_, future), result in zip(batch, results, strict=True):
             future.set_result(result)
+
+
+class BatchedTextEncoder:
+    """A text encoder whose single-text calls from concurrent requests share one batched forward pass."""
+
+    def __init__(self, encoder, options: BatchOptions) -> None:
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self._batcher = MicroBatcher(lambda texts: list(encoder.embed(texts)), options, name="text")
+
+    def embed(self, texts: Sequence[str]):
+        if len(texts) == 1:
+            return self._batcher.submit(texts[0])[None, :]
+        return self.encoder.embed(texts)
+
+    def tokens(self, texts: Sequence[str]):
+        return self.encoder.tokens(texts)
+
+
+class BatchedImageEncoder:
+    """An image encoder whose single-image calls from concurrent requests share one batched pass."""
+
+    def __init__(self, encoder, options: BatchOptions) -> None:
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self.token_dim = encoder.token_dim
+        self._batcher = MicroBatcher(encoder.encode, options, name="image")
+
+    def encode(self, images: Sequence):
+        if len(images) == 1:
+            return [self._batcher.submit(images[0])]
+        return self.encoder.encode(images)
+
+    def describe(self):
+        return self.encoder.describe()

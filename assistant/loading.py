@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.batching import BatchedImageEncoder, BatchedTextEncoder, BatchOptions
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,12 +52,16 @@ class ModelRegistry:
     _models: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
+    def batch_options(self) -> BatchOptions:
+        return BatchOptions(max_batch=self.settings.max_batch_size, wait_ms=self.settings.batch_wait_ms)
+
     def text_encoder(self):
         from assistant.text import TextEncoder
 
         def build():
             encoder = TextEncoder(self.settings.text_model, device=pick_device(self.settings.device))
-            return encoder, LoadedModel("text encoder", encoder.name, str(encoder.path), encoder.device, "float32", 0)
+            info = LoadedModel("text encoder", encoder.name, str(encoder.path), encoder.device, "float32", 0)
+            return BatchedTextEncoder(encoder, self.batch_options()), info
 
         return self._get("text", build)
 
@@ -66,7 +71,8 @@ class ModelRegistry:
         def build():
             encoder = image_encoder_from_settings(self.settings)
             d = encoder.describe()
-            return encoder, LoadedModel("image encoder", d.name, d.source, d.device, d.dtype, 0)
+            info = LoadedModel("image encoder", d.name, d.source, d.device, d.dtype, 0)
+            return BatchedImageEncoder(encoder, self.batch_options()), info
 
         return self._get("image", build)
 

@@ -62,3 +62,25 @@ def test_a_failing_batch_raises_in_the_caller():
     batcher = MicroBatcher(broken, BatchOptions(), name="broken")
     with pytest.raises(ValueError, match="encoder failed"):
         batcher.submit(1)
+
+
+def test_batched_text_encoder_gives_the_same_vectors_as_the_encoder():
+    import numpy as np
+
+    from assistant.batching import BatchedTextEncoder
+    from tests.fakes import HashingEmbedder
+
+    plain = HashingEmbedder()
+    batched = BatchedTextEncoder(plain, BatchOptions(max_batch=8, wait_ms=1))
+    texts = ["where is my parcel", "refund please", "hello"]
+    out: dict[int, np.ndarray] = {}
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, batched.embed([texts[i]]))) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    expected = plain.embed(texts)
+    for i in range(3):
+        assert out[i].shape == (1, plain.dim)
+        np.testing.assert_allclose(out[i][0], expected[i], atol=1e-6)
+    np.testing.assert_allclose(batched.embed(texts), expected, atol=1e-6)
