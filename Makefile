@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := dataset-fashion-mnist espeak-ng
+APT_PACKAGES := dataset-fashion-mnist espeak-ng fonts-dejavu-core fonts-liberation
 
 export ASSISTANT_DATA_DIR ?= $(CURDIR)/data
 

@@ -70,7 +70,10 @@ class ImageFeatures:
 
     @property
     def ocr_text(self) -> str:
-        return "\n".join(line.text for line in self.ocr_lines)
+        """The words, one row of the image per line."""
+        from assistant.ocr import ocr_text
+
+        return ocr_text(self.ocr_lines)
 
 
 @dataclass(frozen=True)
