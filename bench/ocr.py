@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.ocr import OcrReader, ocr_text  # noqa: E402
 from assistant.screens import KINDS, RenderedScreen, render_screen  # noqa: E402
+from bench.metrics import edit_distance  # noqa: E402
 
 
 @dataclass
@@ -60,19 +61,6 @@ class Tally:
 
 def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions all cost 1)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def rapidocr_as_shipped():

@@ -9,7 +9,6 @@ with the image encoder and, as the baseline, by raw-pixel nearest neighbour over
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
 import tempfile
 import time
@@ -26,22 +25,15 @@ from assistant.vision import create_image_encoder  # noqa: E402
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head  # noqa: E402
 from knowledge_base.product_index import ProductImageIndex  # noqa: E402
 from knowledge_base.seed import seed_demo_store  # noqa: E402
+from scripts.extract_product_photos import IDX_UBYTE_1D, IDX_UBYTE_3D, read_idx  # noqa: E402
 
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
-def read_idx(path: Path) -> np.ndarray:
-    with gzip.open(path, "rb") as stream:
-        data = stream.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
 def fashion_mnist_test_images(per_class: int) -> tuple[list[Image.Image], list[str]]:
-    images = read_idx(FASHION_MNIST / "t10k-images-idx3-ubyte.gz")
-    labels = read_idx(FASHION_MNIST / "t10k-labels-idx1-ubyte.gz")
+    images = read_idx(FASHION_MNIST / "t10k-images-idx3-ubyte.gz", IDX_UBYTE_3D)
+    labels = read_idx(FASHION_MNIST / "t10k-labels-idx1-ubyte.gz", IDX_UBYTE_1D)
     chosen = [i for c in range(10) for i in np.flatnonzero(labels == c)[:per_class]]
     return [Image.fromarray(images[i], "L").convert("RGB") for i in chosen], [CLASSES[labels[i]] for i in chosen]
 

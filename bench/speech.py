@@ -26,6 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.speech import AudioOptions, SpeechTranscriber, default_cpu_threads  # noqa: E402
+from bench.metrics import edit_distance  # noqa: E402
 from tests.audio_samples import concatenate, duration_of, speak  # noqa: E402
 
 SENTENCES = [
@@ -86,16 +87,6 @@ def normalise(text: str) -> list[str]:
     text = text.replace("-", " ").replace("'", "")
     words = re.sub(r"[^a-z ]", " ", text).split()
     return [SPELLING.get(word, word) for word in words if word != "and"]
-
-
-def edit_distance(reference: list[str], hypothesis: list[str]) -> int:
-    previous = list(range(len(hypothesis) + 1))
-    for i, ref_word in enumerate(reference, start=1):
-        current = [i]
-        for j, hyp_word in enumerate(hypothesis, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref_word != hyp_word)))
-        previous = current
-    return previous[-1]
 
 
 @dataclass
