@@ -25,7 +25,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.speech import AudioOptions, SpeechTranscriber, default_cpu_threads  # noqa: E402
+from assistant.audio import AudioOptions  # noqa: E402
+from assistant.speech import SpeechTranscriber  # noqa: E402
+from assistant.whisper_models import default_cpu_threads  # noqa: E402
 from bench.metrics import edit_distance  # noqa: E402
 from tests.audio_samples import concatenate, duration_of, speak  # noqa: E402
 

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from assistant.errors import AudioTooLongError, SilentAudioError
-from assistant.speech import AudioOptions, SpeechTranscriber, resolve_whisper_model, transcript_json
+from assistant.audio import AudioOptions
+from assistant.speech import SpeechTranscriber, transcript_json
+from assistant.whisper_models import resolve_whisper_model
 from tests import audio_samples as samples
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -18,17 +18,9 @@ from assistant.errors import (
     UnsupportedAudioError,
 )
 from assistant.settings import Settings
-from assistant.speech import (
-    AudioOptions,
-    describe_content,
-    load_voice_note,
-    pick_compute_type,
-    pick_language,
-    resolve_whisper_model,
-    sniff_format,
-    speech_options,
-    transcript_json,
-)
+from assistant.audio import AudioOptions, describe_content, load_voice_note, sniff_format
+from assistant.speech import pick_language, speech_options, transcript_json
+from assistant.whisper_models import pick_compute_type, resolve_whisper_model
 from assistant.types import Segment, Transcript
 from tests import audio_samples as samples
 
