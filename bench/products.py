@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.images import ImageLimits  # noqa: E402
 from assistant.products import EncoderPhotoEmbedder  # noqa: E402
 from assistant.vision import create_image_encoder  # noqa: E402
-from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head  # noqa: E402
+from knowledge_base.db import session_scope  # noqa: E402
 from knowledge_base.product_index import ProductImageIndex  # noqa: E402
-from knowledge_base.seed import seed_demo_store  # noqa: E402
+from bench.store import seeded_demo_store  # noqa: E402
 from scripts.extract_product_photos import IDX_UBYTE_1D, IDX_UBYTE_3D, read_idx  # noqa: E402
 
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -36,15 +36,6 @@ def fashion_mnist_test_images(per_class: int) -> tuple[list[Image.Image], list[s
     labels = read_idx(FASHION_MNIST / "t10k-labels-idx1-ubyte.gz", IDX_UBYTE_1D)
     chosen = [i for c in range(10) for i in np.flatnonzero(labels == c)[:per_class]]
     return [Image.fromarray(images[i], "L").convert("RGB") for i in chosen], [CLASSES[labels[i]] for i in chosen]
-
-
-def catalogue(workdir: Path):
-    engine = make_engine(f"sqlite:///{workdir / 'products.db'}")
-    upgrade_to_head(engine)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
-        seed_demo_store(session=session, data_dir=workdir)
-    return sessions
 
 
 def encoder_accuracy(sessions, workdir, images, labels, embedder, *, discriminant):
@@ -93,7 +84,7 @@ def main() -> None:
     images, labels = fashion_mnist_test_images(args.per_class)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        sessions = catalogue(workdir)
+        sessions = seeded_demo_store(workdir, "products.db")
         embedder = EncoderPhotoEmbedder(create_image_encoder("efficientnet", device="cpu"), ImageLimits(10**8, 10**8))
         plain, _, _ = encoder_accuracy(sessions, workdir, images, labels, embedder, discriminant=False)
         accuracy, seconds, scores = encoder_accuracy(sessions, workdir, images, labels, embedder, discriminant=True)

@@ -31,7 +31,7 @@ from knowledge_base.db import make_engine, make_session_factory, session_scope, 
 from knowledge_base.dense import DenseIndex  # noqa: E402
 from knowledge_base.repositories.faqs import find_by_question  # noqa: E402
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions  # noqa: E402
-from knowledge_base.seed import seed_demo_store  # noqa: E402
+from bench.store import seeded_demo_store  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reworded_questions.json"
 OUT_OF_SCOPE = DATA.parent / "out_of_scope_questions.json"
@@ -72,7 +72,7 @@ def evaluate(sessions, retriever, cases, vectors, mode) -> dict[str, float]:
 
 
 def quality(encoder: TextEncoder, workdir: Path) -> None:
-    sessions = _seeded_store(workdir)
+    sessions = seeded_demo_store(workdir, "quality.db")
     cases = _labelled_cases(sessions)
     vectors = encoder.embed([q for q, _ in cases])
     index = DenseIndex(encoder)
@@ -145,15 +145,6 @@ def threshold_report(sessions, retriever, encoder, tune, test) -> None:
 
 def _retriever(index: DenseIndex, weight: float, saturation: float) -> HybridRetriever:
     return HybridRetriever(index, RetrievalOptions(dense_weight=weight, lexical_saturation=saturation))
-
-
-def _seeded_store(workdir: Path):
-    engine = make_engine(f"sqlite:///{workdir / 'quality.db'}")
-    upgrade_to_head(engine)
-    sessions = make_session_factory(engine)
-    with session_scope(sessions) as session:
-        seed_demo_store(session=session, data_dir=workdir)
-    return sessions
 
 
 def _labelled_cases(sessions) -> list[tuple[str, int]]:
