@@ -242,3 +242,16 @@ class HandoffTicket(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class TrainingExample(Base):
+    """A labelled customer message (with an optional image) that operators add for the intent router."""
+
+    __tablename__ = "training_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    intent: Mapped[str] = mapped_column(String(64), index=True)
+    image_path: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
