@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant import cli_faq
+from assistant import cli_faq, cli_router
 from assistant.cli_common import print_json, reports_errors, start_runtime
 from assistant.types import UserTurn
 from knowledge_base.db import session_scope
@@ -18,6 +18,7 @@ app = typer.Typer(help="Self-hosted multimodal customer-service assistant.", no_
 app.add_typer(cli_faq.app, name="faq")
 products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
+cli_router.register(app)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 

@@ -10,6 +10,7 @@
     │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
     ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError
     └── ModelError       a model's weights are missing or it failed to run
+        └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
 """
 
 from knowledge_base.errors import (
@@ -29,6 +30,10 @@ from knowledge_base.errors import (
 
 class ModelError(AssistantError):
     """A model could not be loaded or run; the message names the model and the setting to change."""
+
+
+class CheckpointError(ModelError):
+    """A router checkpoint folder cannot be used; retraining (``assistant train``) writes a new one."""
 
 
 class AudioError(UserInputError):

@@ -61,6 +61,27 @@ class Runtime:
     def media(self) -> MediaReader:
         return MediaReader(self.models, image_limits(self.settings), ocr=self.settings.ocr_enabled)
 
+    def router_trainer(self):
+        from assistant.fusion.lifecycle import RouterTrainer
+
+        return RouterTrainer(self.settings, self.sessions, self.models)
+
+    @cached_property
+    def router(self):
+        """The fusion intent router, loaded at start-up or trained when missing or stale; None when the
+        ``router`` setting is 'retrieval'."""
+        if self.settings.router == "retrieval":
+            return None
+        return self.router_trainer().load_or_train()
+
+    def retrain_router(self, progress=None) -> dict:
+        """Trains a new router on today's data, swaps it in for new turns and returns its metrics."""
+        router = self.router_trainer().train(progress)
+        self.__dict__["router"] = router
+        if "assistant" in self.__dict__:
+            self.assistant.router = router
+        return router.provenance.metrics
+
     @cached_property
     def assistant(self) -> Assistant:
         return Assistant(self.settings, self.sessions, self.retriever, self.media, self.product_index)

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         default=0.6, ge=0.0, le=1.0,
         description="Photo similarity from which a customer's photo is taken to show that product.",
     )
+    router: str = Field(
+        default="fusion",
+        pattern="^(fusion|retrieval)$",
+        description="'fusion' (the trained text+image intent classifier, trained at start-up when its "
+        "checkpoint is missing or stale) or 'retrieval' (the intent of the best FAQ hit).",
+    )
     batch_wait_ms: float = Field(
         default=5.0, ge=0, description="How long an encoder waits to group concurrent requests."
     )

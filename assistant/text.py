@@ -21,6 +21,8 @@ class TokenEmbeddings:
 
     vectors: np.ndarray
     mask: np.ndarray
+    sentences: np.ndarray
+    """(batch, dim) the L2-normalised sentence vectors of the same pass (what ``embed`` returns)."""
 
 
 def resolve_text_model(spec: str) -> tuple[str, Path]:
@@ -82,4 +84,6 @@ class TextEncoder:
             length = int(out["attention_mask"].sum())
             vectors[i, :length] = out["token_embeddings"][:length].float().cpu().numpy()
             mask[i, :length] = True
-        return TokenEmbeddings(vectors, mask)
+        sentences = np.stack([o["sentence_embedding"].float().cpu().numpy() for o in outputs])
+        norms = np.linalg.norm(sentences, axis=1, keepdims=True)
+        return TokenEmbeddings(vectors, mask, sentences / np.where(norms == 0, 1.0, norms))

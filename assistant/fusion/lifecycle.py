@@ -1,0 +1,137 @@
+"""Where the router's training data comes from, when a checkpoint is stale, and training it end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.errors import CheckpointError
+from assistant.fusion.classifier import FusionClassifier, Provenance
+from assistant.fusion.config import FusionConfig, TrainOptions
+from assistant.fusion.corpus import CorpusOptions, Example, faq_examples, shipped_examples, split_examples
+from assistant.fusion.evaluation import evaluate, subset_reports
+from assistant.fusion.features import FeatureStore
+from assistant.fusion.pictures import OcrCache
+from assistant.fusion.train import fit
+from assistant.settings import Settings
+from knowledge_base.db import session_scope
+from knowledge_base.repositories.training_examples import faq_wordings, list_training_examples
+
+log = logging.getLogger(__name__)
+
+SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "pretrained"
+"""The router trained on the demo store, used while its fingerprint matches the data."""
+TRAINING_RECIPE = 1
+"""Bumped whenever the way examples become features or a model changes, so old checkpoints go stale."""
+
+ProgressNote = Callable[[float, str], None]
+"""(fraction done in [0, 1], what is happening)"""
+
+
+@dataclass(frozen=True)
+class RouterData:
+    train: list[Example]
+    val: list[Example]
+    test: list[Example]
+
+    @property
+    def all(self) -> list[Example]:
+        return self.train + self.val + self.test
+
+
+def router_data(session: Session, options: CorpusOptions = CorpusOptions()) -> RouterData:
+    """The shipped examples, the knowledge base's FAQ wordings and the operators' imported examples."""
+    examples = shipped_examples(options)
+    examples += faq_examples((m.text, m.intent) for m in faq_wordings(session=session))
+    examples += [Example(m.text, m.intent, m.image_path, "operator") for m in list_training_examples(session=session)]
+    splits = split_examples(examples, options)
+    return RouterData(splits["train"], splits["val"], splits["test"])
+
+
+def fingerprint(data: RouterData, *, labels: tuple[str, ...], options: TrainOptions, text_model: str,
+                image_encoder: str) -> str:
+    digest = hashlib.sha256()
+    for name, part in (("train", data.train), ("val", data.val), ("test", data.test)):
+        rows = sorted((e.text, e.intent, e.image or "", e.kind) for e in part)
+        digest.update(json.dumps([name, rows]).encode())
+    digest.update(json.dumps([labels, asdict(options), text_model, image_encoder, TRAINING_RECIPE]).encode())
+    return digest.hexdigest()[:24]
+
+
+class RouterTrainer:
+    """Trains, evaluates and loads the router for one settings object and its shared models."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session], models,
+                 options: TrainOptions = TrainOptions()) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.models = models
+        self.options = options
+        self.folder = settings.data_dir / "router"
+
+    def data(self) -> RouterData:
+        with session_scope(self.sessions) as session:
+            return router_data(session)
+
+    def feature_store(self) -> FeatureStore:
+        return FeatureStore(
+            text_encoder=self.models.text_encoder(), image_encoder=self.models.image_encoder(),
+            ocr_reader=self.models.ocr_reader(), folder=self.settings.data_dir / "router-features",
+            ocr_cache=OcrCache(self.settings.data_dir / "router-features" / "ocr_cache.json"),
+        )
+
+    def current_fingerprint(self, data: RouterData) -> str:
+        return fingerprint(data, labels=_labels(data), options=self.options,
+                           text_model=self.models.text_encoder().name, image_encoder=self.models.image_encoder().name)
+
+    def load_or_train(self, progress: ProgressNote | None = None) -> FusionClassifier:
+        """The data folder's checkpoint, else the shipped one, when trained on today's data; else a new one."""
+        wanted = self.current_fingerprint(self.data())
+        for folder in (self.folder, SHIPPED_CHECKPOINT):
+            try:
+                classifier = FusionClassifier.load(folder, text_encoder=self.models.text_encoder())
+            except CheckpointError as error:
+                log.info("router checkpoint %s not used: %s", folder, error)
+                continue
+            if classifier.provenance.fingerprint == wanted:
+                log.info("intent router loaded from %s", folder)
+                return classifier
+            log.info("router checkpoint %s is stale (trained on other data or encoders)", folder)
+        log.info("training the intent router: no checkpoint matches the current data")
+        return self.train(progress)
+
+    def train(self, progress: ProgressNote | None = None, config: FusionConfig | None = None) -> FusionClassifier:
+        note = progress or (lambda fraction, message: None)
+        data = self.data()
+        store = self.feature_store()
+        labels = _labels(data)
+        arrays = {
+            name: store.examples(part, progress=lambda done, total, n=name: note(0.4 * done / total, f"reading {n} pictures {done}/{total}"))
+            for name, part in (("train", data.train), ("val", data.val), ("test", data.test))
+        }
+        config = config or FusionConfig(labels=labels, visual_dim=self.models.image_encoder().token_dim)
+        fitted = fit(
+            config, (arrays["train"], [e.intent for e in data.train]), (arrays["val"], [e.intent for e in data.val]),
+            self.options,
+            progress=lambda epoch, most, m: note(0.4 + 0.55 * epoch / most, f"epoch {epoch}: validation macro-F1 {m['val_macro_f1']:.3f}"),
+        )
+        provenance = Provenance(self.models.text_encoder().name, self.models.image_encoder().name, self.current_fingerprint(data))
+        classifier = FusionClassifier(fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
+                                      provenance=provenance, text_encoder=self.models.text_encoder())
+        report = evaluate(classifier, arrays["test"], [e.intent for e in data.test])
+        metrics = {"test": report.as_json(), **subset_reports(classifier, arrays["test"], data.test),
+                   "epochs": fitted.epochs_run, "best_epoch": fitted.best_epoch}
+        classifier.provenance = Provenance(provenance.text_model, provenance.image_encoder, provenance.fingerprint, metrics)
+        classifier.save(self.folder)
+        note(1.0, f"done: test accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")
+        return classifier
+
+
+def _labels(data: RouterData) -> tuple[str, ...]:
+    return tuple(sorted({e.intent for e in data.all}))

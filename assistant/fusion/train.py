@@ -1,0 +1,113 @@
+"""Fits a fusion model on cached features: fixed seeds, modality dropout, early stopping on validation
+macro-F1, then temperature scaling and the out-of-scope threshold on the same validation split."""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from assistant.fusion.calibration import choose_threshold, fit_temperature, softmax
+from assistant.fusion.config import FusionConfig, TrainOptions
+from assistant.fusion.corpus import OUT_OF_SCOPE
+from assistant.fusion.features import ExampleArrays
+from assistant.fusion.inputs import collate
+from assistant.fusion.metrics import routing_report
+from assistant.fusion.model import FusionModel
+
+Progress = Callable[[int, int, dict], None]
+"""Called after every epoch with (epoch, most epochs, {"loss", "val_macro_f1"})."""
+
+
+@dataclass
+class FittedModel:
+    model: FusionModel
+    temperature: float
+    threshold: float
+    """Calibrated top probability under which a message is out of scope."""
+    epochs_run: int
+    best_epoch: int
+    val_macro_f1: float
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def batch_logits(model: FusionModel, arrays: Sequence[ExampleArrays], *, batch_size: int = 128) -> np.ndarray:
+    model.eval()
+    config, out = model.config, []
+    with torch.inference_mode():
+        for start in range(0, len(arrays), batch_size):
+            inputs = collate(arrays[start : start + batch_size], text_dim=config.text_dim, visual_dim=config.visual_dim)
+            out.append(model(inputs).float().numpy())
+    return np.concatenate(out) if out else np.zeros((0, len(config.labels)), np.float32)
+
+
+def _epoch(model, optimiser, arrays, targets, options: TrainOptions, rng: np.random.Generator) -> float:
+    model.train()
+    config = model.config
+    order = rng.permutation(len(arrays))
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=options.label_smoothing)
+    total = 0.0
+    for start in range(0, len(order), options.batch_size):
+        rows = order[start : start + options.batch_size]
+        batch = [arrays[i] for i in rows]
+        has_picture = np.array([bool(ex.pictures) for ex in batch])
+        hide_images = has_picture & (rng.random(len(batch)) < options.image_dropout)
+        hide_text = has_picture & ~hide_images & (rng.random(len(batch)) < options.text_dropout)
+        inputs = collate(batch, text_dim=config.text_dim, visual_dim=config.visual_dim,
+                         hide_text=hide_text.tolist(), hide_images=hide_images.tolist())
+        labels = torch.as_tensor(targets[rows])
+        logits, image_logits = model.logits_by_modality(inputs)
+        loss = loss_fn(logits, labels)
+        if image_logits is not None and inputs.has_image.any():
+            loss = loss + loss_fn(image_logits[inputs.has_image], labels[inputs.has_image])
+        optimiser.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        total += loss.item() * len(rows)
+    return total / len(order)
+
+
+def fit(
+    config: FusionConfig,
+    train: tuple[Sequence[ExampleArrays], Sequence[str]],
+    val: tuple[Sequence[ExampleArrays], Sequence[str]],
+    options: TrainOptions = TrainOptions(),
+    progress: Progress | None = None,
+) -> FittedModel:
+    seed_everything(options.seed)
+    index = {name: i for i, name in enumerate(config.labels)}
+    train_x, train_y = train[0], np.array([index[y] for y in train[1]])
+    val_x, val_y = val[0], np.array([index[y] for y in val[1]])
+    model = FusionModel(config)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay)
+    rng = np.random.default_rng(options.seed)
+    best_f1, best_state, best_epoch, epoch = -1.0, None, 0, 0
+    for epoch in range(1, options.epochs + 1):
+        loss = _epoch(model, optimiser, train_x, train_y, options, rng)
+        predicted = batch_logits(model, val_x).argmax(1)
+        f1 = routing_report([config.labels[i] for i in val_y], [config.labels[i] for i in predicted], config.labels).macro_f1
+        if f1 > best_f1:
+            best_f1, best_state, best_epoch = f1, copy.deepcopy(model.state_dict()), epoch
+        if progress is not None:
+            progress(epoch, options.epochs, {"loss": loss, "val_macro_f1": f1})
+        if epoch - best_epoch >= options.patience:
+            break
+    model.load_state_dict(best_state)
+    model.eval()
+    logits = batch_logits(model, val_x)
+    temperature = fit_temperature(logits, val_y)
+    threshold = choose_threshold(
+        softmax(logits, temperature), val_y, index[OUT_OF_SCOPE], budget=options.oos_accuracy_budget
+    )
+    return FittedModel(model, temperature, threshold, epoch, best_epoch, best_f1)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.fusion.corpus import KIND_INTENTS, OUT_OF_SCOPE, Example, shipped_examples, split_examples
+from assistant.fusion.pictures import load_picture, pixel_key
+
+
+def test_every_intent_has_at_least_60_messages_and_out_of_scope_150():
+    counts = Counter(e.intent for e in shipped_examples() if e.kind == "text")
+    assert counts[OUT_OF_SCOPE] >= 150
+    assert all(n >= 60 for n in counts.values())
+    assert len(counts) == 14
+
+
+def test_ambiguous_messages_get_one_rendered_screen_per_kind_they_name():
+    decides = [e for e in shipped_examples() if e.kind == "image_decides"]
+    assert {e.intent for e in decides} == set(KIND_INTENTS.values())
+    screens = [e for e in decides if e.image.startswith("screen:")]
+    assert len({e.image for e in screens}) == len(screens)  # every render is a different picture
+
+
+def test_the_corpus_and_its_split_are_the_same_every_time():
+    first, second = shipped_examples(), shipped_examples()
+    assert first == second
+    assert split_examples(first) == split_examples(second)
+
+
+def test_no_message_is_in_two_splits_and_each_intent_is_tested():
+    splits = split_examples(shipped_examples())
+    groups = {name: {e.group for e in part} for name, part in splits.items()}
+    assert not groups["train"] & groups["test"]
+    assert not groups["train"] & groups["val"]
+    assert not groups["val"] & groups["test"]
+    assert len({e.intent for e in splits["test"]}) == 14
+
+
+def test_faq_wordings_and_operator_examples_only_ever_train():
+    extra = [Example("how long does delivery take", "shipping_info", None, "faq"),
+             Example("my own wording", "promotions", None, "operator")]
+    splits = split_examples(shipped_examples() + extra)
+    assert all(e in splits["train"] for e in extra)
+
+
+def test_a_screen_spec_renders_the_same_pixels_every_time():
+    spec = next(e.image for e in shipped_examples() if e.image and e.image.startswith("screen:"))
+    assert pixel_key(load_picture(spec)) == pixel_key(load_picture(spec))
+    product = next(e.image for e in shipped_examples() if e.image and e.image.startswith("product:"))
+    assert load_picture(product).size[0] >= 28
