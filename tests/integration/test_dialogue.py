@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from assistant.errors import EmptyQueryError, UserInputError
 from assistant.pipeline import Assistant, build_retriever
+from assistant.routing import IntentRouter
 from assistant.settings import Settings
 from assistant.types import OcrLine, Transcript, UserTurn
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
@@ -92,6 +93,7 @@ def test_routed_question_gets_the_curated_answer_of_its_intent(assistant, store,
     with session_scope(store[1]) as session:
         entry = session.get(FaqEntry, reply.sources[0].faq_id)
         assert entry.intent.name == "shipping_info" and entry.answer == reply.text
+    assert isinstance(router, IntentRouter)
     assert router.seen[-1] == ("How long does delivery take within the EU?", 0)
     assert reply.as_json()["top_intents"][0] == {"intent": "shipping_info", "confidence": 1.0}
 
@@ -173,20 +175,22 @@ def test_unknown_order_number_gets_a_clear_reply_and_the_next_number_is_used(ass
     assert right.action == "order_status" and "has been refunded" in right.text
 
 
-def test_order_number_is_read_from_a_screenshot(assistant, media, tmp_path):
+def test_order_number_is_read_from_a_screenshot(assistant, media, router, tmp_path):
     path = screenshot(tmp_path / "tracking.png", ["Order FG - 104260", "Out for delivery", "Carrier DHL"])
     media.ocr[path] = ocr_lines("Order FG - 104260", "Out for delivery", "Carrier DHL")
     reply = assistant.respond(UserTurn("can you track this for me?", images=(path,)))
     assert (reply.action, reply.order_number) == ("order_status", "FG-104260")
     assert "is out for delivery" in reply.text and "FG - 104260" in reply.ocr_text
+    assert router.seen[-1] == ("can you track this for me?", 1)  # the image, with its words, went along
 
 
-def test_order_number_is_read_from_a_voice_note(assistant, media, tmp_path):
+def test_order_number_is_read_from_a_voice_note(assistant, media, router, tmp_path):
     note = tmp_path / "note.ogg"
     media.transcripts[note] = Transcript("Hi, can you track my order F G one zero three nine five eight?", "en", 0.99, 4.0)
     reply = assistant.respond(UserTurn(audio=note))
     assert (reply.action, reply.order_number) == ("order_status", "FG-103958")
     assert "USPS" in reply.text and reply.transcript.startswith("Hi, can you track")
+    assert router.seen[-1] == (media.transcripts[note].text, 0)
 
 
 def test_product_question_with_a_catalogue_photo_answers_from_that_product(assistant, store):
