@@ -1,10 +1,31 @@
-"""Turns a routed intent and the ranked FAQ hits into what the assistant does next."""
+"""What the assistant does with one turn: the routed intent, the ranked FAQ hits, the order and the product
+in play, and what the conversation remembers -> one action with its reply text.
+
+Precedence (first that applies):
+
+1. the assistant asked for an order number and this turn carries one -> ``order_status`` /
+   ``order_not_found``, whatever the turn alone would route to;
+2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
+   opening hours);
+3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal;
+4. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
+5. ``order_status`` -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
+   when no number was given in this or an earlier turn;
+6. ``product_question`` with a photo that matches a catalogue product -> ``product``;
+7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
+
+A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
+Retrieval routing (no router configured) carries no intent to act on when its best hit is not confident:
+such turns go straight to step 7, and it never refuses as out of scope.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.orders import ASK_ORDER_NUMBER_TEXT, describe_order, unknown_order_text
 from assistant.types import IntentPrediction, SearchResult, Source
+from knowledge_base.models import Order, Product
 
 NO_MATCH_TEXT = (
     "I'm sorry, I couldn't find an answer to that in our help centre. "
@@ -12,6 +33,29 @@ NO_MATCH_TEXT = (
 )
 CLARIFY_TEXT = "I'm not completely sure what you mean. Is it one of these?"
 PICTURE_ONLY_TEXT = "Thanks for the picture! What would you like to know about it?"
+HANDOFF_TEXT = (
+    "I've passed this conversation to our customer service team: a person will reply here as soon as "
+    "possible."
+)
+FAILED_HANDOFF_TEXT = (
+    "I'm sorry I couldn't help with that. I've passed this conversation to our customer service team: "
+    "a person will reply here as soon as possible."
+)
+OUT_OF_SCOPE_TEXT = (
+    "I'm sorry, I can only help with questions about our shop: orders, delivery, returns, products, "
+    "payments and your account. Is there anything like that I can help you with?"
+)
+GREETING_TEXT = (
+    "Hello! How can I help you today? You can ask about an order, delivery, returns, our products or "
+    "payments, and send a photo or a voice note too."
+)
+GOODBYE_TEXT = "You're welcome! If there's anything else, just write here. Have a nice day!"
+
+RETRIEVAL_ROUTER = "retrieval"
+FAILED_ACTIONS = frozenset({"clarify", "no_match"})
+FAILED_TURNS_BEFORE_HANDOFF = 2
+"""A hand-off is opened on this many failed turns in a row."""
+SHORT_REPLIES = {"greeting": ("greeting", GREETING_TEXT), "thanks_goodbye": ("goodbye", GOODBYE_TEXT)}
 
 
 @dataclass(frozen=True)
@@ -20,10 +64,130 @@ class Decision:
     text: str
     sources: tuple[Source, ...] = ()
     suggestions: tuple[Source, ...] = ()
+    order_number: str | None = None
+    """The order the reply is about (reported or not found)."""
+    handoff_reason: str | None = None
+    """Set when the conversation is to be handed to a person; stored on the ticket."""
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """What a conversation remembers between turns; stored as the conversation's JSON ``context``."""
+
+    order_number: str | None = None
+    """The last order number the customer gave (typed, said or in a screenshot), unless it was unknown."""
+    awaiting_order_number: bool = False
+    """True after the assistant asked for an order number (or was given an unknown one)."""
+    failed_turns: int = 0
+    """Failed turns (clarify, no_match) in a row just before this one."""
+
+    @classmethod
+    def from_context(cls, context: dict | None) -> DialogueState:
+        context = context or {}
+        return cls(
+            order_number=context.get("order_number"),
+            awaiting_order_number=bool(context.get("awaiting_order_number", False)),
+            failed_turns=int(context.get("failed_turns", 0)),
+        )
+
+    def as_context(self) -> dict:
+        return {
+            "order_number": self.order_number,
+            "awaiting_order_number": self.awaiting_order_number,
+            "failed_turns": self.failed_turns,
+        }
+
+    def after(self, decision: Decision, *, found_order_number: str | None) -> DialogueState:
+        """The state for the next turn, once ``decision`` was taken on a turn that carried
+        ``found_order_number``."""
+        number = decision.order_number or found_order_number or self.order_number
+        return DialogueState(
+            order_number=None if decision.action == "order_not_found" else number,
+            awaiting_order_number=decision.action in ("ask_order_number", "order_not_found"),
+            failed_turns=self.failed_turns + 1 if decision.action in FAILED_ACTIONS else 0,
+        )
+
+
+@dataclass(frozen=True)
+class TurnFacts:
+    """Everything the pipeline found out about one turn before deciding."""
+
+    prediction: IntentPrediction
+    result: SearchResult | None
+    """FAQ hits for the turn's words (filtered by intent, or the unfiltered fall-back); None without words."""
+    found_order_number: str | None = None
+    """An order number in this turn's typed text, transcript or image words."""
+    order_number: str | None = None
+    """The order number in play: this turn's, else the remembered one."""
+    order: Order | None = None
+    """The database row of ``order_number``; None when there is no such order."""
+    product: Product | None = None
+    """The catalogue product the turn's photo shows, when it matched above the threshold."""
+
+
+def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int) -> Decision:
+    """The action for this turn (see the module docstring for the order in which rules apply)."""
+    decision = _choose(facts, state, suggestions)
+    if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
+        reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
+        return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
+    return decision
+
+
+def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decision:
+    prediction = facts.prediction
+    if state.awaiting_order_number and facts.found_order_number:
+        return order_decision(facts)
+    if not acts_on_intent(prediction):
+        return _retrieval_decision(facts, suggestions)
+    if prediction.intent == "human_agent":
+        return _handoff_on_request(facts.result)
+    if is_out_of_scope(prediction):
+        return Decision("out_of_scope", OUT_OF_SCOPE_TEXT)
+    if prediction.intent in SHORT_REPLIES:
+        return Decision(*SHORT_REPLIES[prediction.intent])
+    if prediction.intent == "order_status":
+        return order_decision(facts) if facts.order_number else Decision("ask_order_number", ASK_ORDER_NUMBER_TEXT)
+    if prediction.intent == "product_question" and facts.product is not None:
+        return describe_product(facts.product)
+    return _retrieval_decision(facts, suggestions)
+
+
+def acts_on_intent(prediction: IntentPrediction) -> bool:
+    """False for retrieval routing whose best hit is not confident: its intent is only a guess."""
+    return not (prediction.router == RETRIEVAL_ROUTER and prediction.out_of_scope)
+
+
+def is_out_of_scope(prediction: IntentPrediction) -> bool:
+    if prediction.router == RETRIEVAL_ROUTER:
+        return False
+    return prediction.out_of_scope or prediction.intent == "out_of_scope"
+
+
+def order_decision(facts: TurnFacts) -> Decision:
+    number = facts.found_order_number or facts.order_number
+    if facts.order is None:
+        return Decision("order_not_found", unknown_order_text(number), order_number=number)
+    return Decision("order_status", describe_order(facts.order), order_number=facts.order.order_number)
+
+
+def _handoff_on_request(result: SearchResult | None) -> Decision:
+    reason = "the customer asked for a person"
+    if result is not None and result.confident and result.best.intent == "human_agent":
+        answer = decide(result, suggestions=0)
+        return Decision("handoff", f"{answer.text}\n\n{HANDOFF_TEXT}", sources=answer.sources, handoff_reason=reason)
+    return Decision("handoff", HANDOFF_TEXT, handoff_reason=reason)
+
+
+def _retrieval_decision(facts: TurnFacts, suggestions: int) -> Decision:
+    if facts.result is None:
+        return Decision("clarify", PICTURE_ONLY_TEXT)
+    return decide(facts.result, suggestions=suggestions)
 
 
 def route_from_hits(result: SearchResult) -> IntentPrediction:
-    """Intent of the best-ranked entry, with the hybrid score as confidence."""
+    """Intent of the best-ranked entry, with the hybrid score as confidence; ``out_of_scope`` means the
+    best hit is not confident."""
     if not result.hits:
         return IntentPrediction(intent="out_of_scope", confidence=0.0, out_of_scope=True)
     by_intent: dict[str, float] = {}
@@ -50,7 +214,7 @@ def decide(result: SearchResult, *, suggestions: int) -> Decision:
     return Decision("clarify", f"{CLARIFY_TEXT}\n{lines}", suggestions=closest)
 
 
-def describe_product(product) -> Decision:
+def describe_product(product: Product) -> Decision:
     """What a customer wants to know about the product in their photo: name, price, sizes in stock."""
     in_stock = [size for size in product.sizes if product.stock.get(size, 0) > 0]
     sizes = f"In stock in {', '.join(in_stock)}." if in_stock else "It is sold out in every size right now."
@@ -59,3 +223,4 @@ def describe_product(product) -> Decision:
         f"EUR {product.price:.2f}. {product.description} {sizes}"
     )
     return Decision("product", text)
+

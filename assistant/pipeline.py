@@ -1,24 +1,39 @@
-"""One chat turn: ``Assistant.respond(turn) -> Reply``, stored in SQL as it happens."""
+"""One chat turn: ``Assistant.respond(turn) -> Reply``, stored in SQL as it happens; ``Assistant.inspect``
+runs the same path and stores nothing.
+
+perception (transcript, image features, OCR words) -> product photo match -> intent routing (the
+configured ``IntentRouter``, else the best FAQ hit's intent) -> hybrid retrieval filtered by the routed
+intent, falling back to an unfiltered search when the filtered one has no confident hit -> order number
+and order look-up -> ``dialogue.decide_turn`` -> stored with the conversation's remembered context.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.dialogue import PICTURE_ONLY_TEXT, Decision, decide, describe_product, route_from_hits
+from assistant.dialogue import Decision, DialogueState, TurnFacts, decide_turn, route_from_hits
+from assistant.orders import find_order_number
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
+from assistant.routing import IntentRouter
 from assistant.settings import Settings
-from assistant.types import IntentPrediction, Reply, UserTurn
-from knowledge_base.db import session_scope
+from assistant.types import Inspection, IntentPrediction, Reply, SearchResult, UserTurn
+from knowledge_base.db import session_scope, translate_operational_error
 from knowledge_base.dense import DenseIndex, Embedder
-from knowledge_base.models import Product
+from knowledge_base.errors import EmptyQueryError, UnknownIntentError
+from knowledge_base.models import Conversation, Product
 from knowledge_base.product_index import ProductImageIndex
 from knowledge_base.repositories.conversations import add_message, open_conversation
+from knowledge_base.repositories.handoffs import open_handoff
+from knowledge_base.repositories.intents import require_intent
+from knowledge_base.repositories.orders import find_order
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions, validate_query
-from knowledge_base.errors import EmptyQueryError
 
 
 def retrieval_options(settings: Settings) -> RetrievalOptions:
@@ -35,6 +50,18 @@ def build_retriever(settings: Settings, embedder: Embedder) -> HybridRetriever:
 
 
 @dataclass
+class _Turn:
+    """One turn worked through: what was perceived, found and decided."""
+
+    seen: Perception
+    facts: TurnFacts
+    decision: Decision
+    products: list[dict]
+    intent_filtered: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Assistant:
     """The pipeline; its components are injected so tests can pass real fakes of the protocols."""
 
@@ -43,14 +70,12 @@ class Assistant:
     retriever: HybridRetriever
     media: MediaReader | None = None
     products: ProductImageIndex | None = None
+    router: IntentRouter | None = None
+    """Routes each turn to an intent; None routes by the best FAQ hit's intent."""
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
-        seen = self.media.read(turn) if self.media and (turn.images or turn.audio) else Perception()
-        said = " ".join(part for part in (turn.text.strip(), _spoken(seen)) if part)
-        if not said and not seen.images:
-            raise EmptyQueryError()
-        timings = dict(seen.timings_ms)
+        seen = self._perceive(turn)
         with session_scope(self.sessions) as session:
             conversation = open_conversation(session=session, public_id=turn.conversation_id)
             add_message(
@@ -59,39 +84,94 @@ class Assistant:
                 language=seen.transcript.language if seen.transcript else None,
                 attachments=[str(p) for p in (*turn.images, *((turn.audio,) if turn.audio else ()))],
             )
-            decision, prediction, products = self._decide(session, said, seen, timings)
-            timings["total"] = _ms(started)
+            state = DialogueState.from_context(conversation.context)
+            done = self._work(session, turn, seen, state)
+            ticket_id = self._remember(session, conversation, state, done)
+            done.timings["total"] = _ms(started)
             stored = add_message(
-                session=session, conversation=conversation, role="assistant", text=decision.text,
-                intent=prediction.intent, confidence=prediction.confidence, action=decision.action,
-                sources=[asdict(s) for s in decision.sources + decision.suggestions], latency_ms=timings["total"],
+                session=session, conversation=conversation, role="assistant", text=done.decision.text,
+                intent=done.facts.prediction.intent, confidence=done.facts.prediction.confidence,
+                action=done.decision.action, latency_ms=done.timings["total"],
+                sources=[asdict(s) for s in done.decision.sources + done.decision.suggestions],
             )
-            return Reply(
-                text=decision.text, action=decision.action, intent=prediction.intent,
-                confidence=prediction.confidence, sources=decision.sources, suggestions=decision.suggestions,
-                transcript=seen.transcript.text if seen.transcript else None,
-                language=seen.transcript.language if seen.transcript else None,
-                ocr_text=seen.ocr_text or None, products=tuple(products),
-                conversation_id=conversation.public_id, message_id=stored.id, timings_ms=timings,
-            )
+            return _reply(done, conversation.public_id, stored.id, ticket_id)
 
-    def _decide(self, session: Session, said: str, seen: Perception, timings: dict):
+    def inspect(self, turn: UserTurn) -> Inspection:
+        """What ``respond`` would do with ``turn``, without storing anything: no conversation, message,
+        context change or ticket (a given conversation id is read for its remembered context)."""
+        started = time.perf_counter()
+        seen = self._perceive(turn)
+        with _discarded_session(self.sessions) as session:
+            state = DialogueState()
+            if turn.conversation_id is not None:
+                conversation = open_conversation(session=session, public_id=turn.conversation_id)
+                state = DialogueState.from_context(conversation.context)
+            done = self._work(session, turn, seen, state)
+        done.timings["total"] = _ms(started)
+        decision, prediction = done.decision, done.facts.prediction
+        return Inspection(
+            prediction=prediction, hits=list(done.facts.result.hits) if done.facts.result else [],
+            action=decision.action, text=decision.text,
+            transcript=seen.transcript.text if seen.transcript else None, ocr_text=seen.ocr_text or None,
+            products=tuple(done.products), sources=decision.sources, suggestions=decision.suggestions,
+            order_number=decision.order_number or done.facts.order_number,
+            intent_filtered=done.intent_filtered, timings_ms=done.timings,
+        )
+
+    def _perceive(self, turn: UserTurn) -> Perception:
+        seen = self.media.read(turn) if self.media and (turn.images or turn.audio) else Perception()
+        if not _said(turn, seen) and not seen.images:
+            raise EmptyQueryError()
+        return seen
+
+    def _work(self, session: Session, turn: UserTurn, seen: Perception, state: DialogueState) -> _Turn:
+        timings = dict(seen.timings_ms)
+        said = _said(turn, seen)
         products = self._match_products(session, seen, timings)
+        product = None
         if products and products[0]["score"] >= self.settings.product_match_threshold:
             product = session.get(Product, products[0]["product_id"])
-            prediction = IntentPrediction("product_question", products[0]["score"], router="product-photo")
-            return describe_product(product), prediction, products
+        prediction = self._route(said, seen, timings) if self.router is not None else None
         query = " ".join(part for part in (said, seen.ocr_text) if part)
-        if not query:
-            return Decision("clarify", PICTURE_ONLY_TEXT), IntentPrediction("product_question", 0.0), products
+        result, filtered = self._search(session, query, prediction, timings) if query else (None, False)
+        if prediction is None:
+            prediction = _retrieval_prediction(result, products[0]["score"] if product else None)
+        transcript = seen.transcript
+        found = find_order_number(
+            turn.text, transcript.text if transcript else None,
+            transcript.english_text if transcript else None, seen.ocr_text,
+        )
+        number = found or state.order_number
+        order = find_order(session=session, order_number=number) if number else None
+        facts = TurnFacts(prediction, result, found, number, order, product)
+        decision = decide_turn(facts, state, suggestions=self.settings.suggestions)
+        return _Turn(seen, facts, decision, products, filtered, timings)
+
+    def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:
+        started = time.perf_counter()
+        prediction = self.router.predict(text=said, images=seen.images)
+        timings["route"] = _ms(started)
+        return prediction
+
+    def _search(
+        self, session: Session, query: str, prediction: IntentPrediction | None, timings: dict
+    ) -> tuple[SearchResult, bool]:
+        """Hits filtered by the routed intent when confident; otherwise the unfiltered hits."""
         query = validate_query(query, max_chars=self.settings.max_query_chars)
         started = time.perf_counter()
         vector = self.retriever.dense.embedder.embed([query])[0]
         timings["embed_text"] = _ms(started)
         started = time.perf_counter()
-        result = self.retriever.search_with_vector(session, query, vector, k=self.settings.search_k)
+        k = self.settings.search_k
+        intent_id = _intent_id(session, prediction.intent) if prediction is not None else None
+        if intent_id is not None:
+            result = self.retriever.search_with_vector(session, query, vector, intent_id=intent_id, k=k)
+            if result.confident:
+                timings["retrieve"] = _ms(started)
+                return result, True
+        result = self.retriever.search_with_vector(session, query, vector, k=k)
         timings["retrieve"] = _ms(started)
-        return decide(result, suggestions=self.settings.suggestions), route_from_hits(result), products
+        return result, False
 
     def _match_products(self, session: Session, seen: Perception, timings: dict) -> list[dict]:
         photos = seen.product_photos()
@@ -102,9 +182,63 @@ class Assistant:
         timings["product_search"] = _ms(started)
         return [product_hit_json(hit) for hit in hits]
 
+    def _remember(self, session: Session, conversation: Conversation, state: DialogueState, done: _Turn):
+        """Stores the conversation's context for the next turn; opens a hand-off ticket when decided.
+        Returns the ticket's id, or None."""
+        after = state.after(done.decision, found_order_number=done.facts.found_order_number)
+        conversation.context = after.as_context()
+        if done.decision.handoff_reason is None:
+            return None
+        return open_handoff(session=session, conversation=conversation, reason=done.decision.handoff_reason).id
 
-def _spoken(seen: Perception) -> str:
-    return seen.transcript.routing_text if seen.transcript else ""
+
+def _retrieval_prediction(result: SearchResult | None, photo_score: float | None) -> IntentPrediction:
+    """Without a router: a matched product photo, else the best FAQ hit's intent."""
+    if photo_score is not None:
+        return IntentPrediction("product_question", photo_score, router="product-photo")
+    if result is None:
+        return IntentPrediction("product_question", 0.0)
+    return route_from_hits(result)
+
+
+def _intent_id(session: Session, name: str) -> int | None:
+    """The stored intent's id; None for a label the knowledge base doesn't have (searched unfiltered)."""
+    try:
+        return require_intent(session=session, name=name).id
+    except UnknownIntentError:
+        return None
+
+
+def _reply(done: _Turn, conversation_id: str, message_id: int, ticket_id: int | None) -> Reply:
+    seen, prediction, decision = done.seen, done.facts.prediction, done.decision
+    return Reply(
+        text=decision.text, action=decision.action, intent=prediction.intent,
+        confidence=prediction.confidence, sources=decision.sources, suggestions=decision.suggestions,
+        transcript=seen.transcript.text if seen.transcript else None,
+        language=seen.transcript.language if seen.transcript else None,
+        ocr_text=seen.ocr_text or None, products=tuple(done.products),
+        conversation_id=conversation_id, message_id=message_id, timings_ms=done.timings,
+        order_number=decision.order_number or done.facts.order_number, handoff_ticket_id=ticket_id,
+        top_intents=prediction.top_k, out_of_scope=prediction.out_of_scope, router=prediction.router,
+    )
+
+
+@contextmanager
+def _discarded_session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose every change (even index upkeep done on the way) is rolled back at the end."""
+    session = factory()
+    try:
+        yield session
+    except OperationalError as error:
+        raise translate_operational_error(error, session.get_bind().url.render_as_string()) from error
+    finally:
+        session.rollback()
+        session.close()
+
+
+def _said(turn: UserTurn, seen: Perception) -> str:
+    spoken = seen.transcript.routing_text if seen.transcript else ""
+    return " ".join(part for part in (turn.text.strip(), spoken) if part)
 
 
 def _ms(since: float) -> float:

@@ -12,6 +12,7 @@ from knowledge_base.retrieval import Hit, SearchResult
 __all__ = [
     "Hit",
     "ImageFeatures",
+    "Inspection",
     "IntentPrediction",
     "OcrLine",
     "Reply",
@@ -110,8 +111,18 @@ class Source:
 class Reply:
     text: str
     action: str
-    """'answer', 'product' (details of the product in the customer's photo), 'clarify' (not sure: closest
-    questions offered) or 'no_match'."""
+    """What the assistant did (see ``assistant.dialogue``):
+
+    - ``answer``: a curated FAQ answer, verbatim, with its source;
+    - ``clarify``: not sure, the closest questions are offered as ``suggestions`` (also: a photo without
+      words that matches no product); ``no_match``: nothing close at all;
+    - ``product``: details of the catalogue product in the customer's photo;
+    - ``order_status``: the order's status, carrier, tracking number and delivery date from the database;
+      ``ask_order_number``: the order number is needed; ``order_not_found``: no order has that number;
+    - ``handoff``: a hand-off ticket was opened (the customer asked for a person, or two failed turns in a
+      row); a person will reply;
+    - ``greeting``, ``goodbye``: short replies; ``out_of_scope``: a polite refusal.
+    """
     intent: str | None
     confidence: float
     sources: tuple[Source, ...] = ()
@@ -124,6 +135,14 @@ class Reply:
     conversation_id: str | None = None
     message_id: int | None = None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    order_number: str | None = None
+    """The order this reply is about, or the one the conversation remembers."""
+    handoff_ticket_id: int | None = None
+    """The open hand-off ticket, when this turn handed the conversation to a person."""
+    top_intents: tuple[tuple[str, float], ...] = ()
+    """The router's best intents with their confidences."""
+    out_of_scope: bool = False
+    router: str = "retrieval"
 
     def as_json(self) -> dict:
         return {
@@ -140,7 +159,32 @@ class Reply:
             "conversation_id": self.conversation_id,
             "message_id": self.message_id,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "order_number": self.order_number,
+            "handoff_ticket_id": self.handoff_ticket_id,
+            "top_intents": [{"intent": name, "confidence": round(score, 4)} for name, score in self.top_intents],
+            "out_of_scope": self.out_of_scope,
+            "router": self.router,
         }
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What one turn would do, for the staff test console: the same path as a reply, nothing stored."""
+
+    prediction: IntentPrediction
+    hits: list[Hit]
+    """The ranked FAQ hits the decision saw (empty when the turn had no words)."""
+    action: str
+    text: str
+    transcript: str | None
+    ocr_text: str | None
+    products: tuple[dict, ...]
+    sources: tuple[Source, ...] = ()
+    suggestions: tuple[Source, ...] = ()
+    order_number: str | None = None
+    intent_filtered: bool = False
+    """True when the hits come from the search filtered by the routed intent (False: unfiltered)."""
+    timings_ms: dict[str, float] = field(default_factory=dict)
 
 
 def _source_json(source: Source) -> dict:

@@ -1,0 +1,56 @@
+"""`assistant ask --conversation ID` carries one conversation over several turns (real packaged models)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store")
+    run(path, "seed")
+    return path
+
+
+def run(data_dir: Path, *args: str, code: int = 0):
+    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    return result
+
+
+def ask(data_dir: Path, *args: str) -> dict:
+    return json.loads(run(data_dir, "ask", *args, "--json").stdout)
+
+
+def test_order_number_asked_given_and_remembered_across_turns(data_dir):
+    first = ask(data_dir, "Where is my order?")
+    assert (first["intent"], first["action"]) == ("order_status", "ask_order_number")
+    assert {"intent", "confidence", "action", "order_number", "handoff_ticket_id", "top_intents",
+            "out_of_scope", "router"} <= set(first)
+    conversation = first["conversation_id"]
+    second = ask(data_dir, "FG-104280", "--conversation", conversation)
+    assert (second["action"], second["order_number"]) == ("order_status", "FG-104280")
+    assert "JJD0092635935083678478" in second["reply"]
+    third = ask(data_dir, "When will my order arrive?", "--conversation", conversation)
+    assert third["conversation_id"] == conversation
+    assert (third["action"], third["order_number"]) == ("order_status", "FG-104280")
+    assert "27 November 2026" in third["reply"]
+
+
+def test_asking_for_a_person_opens_a_ticket(data_dir):
+    reply = ask(data_dir, "How can I talk to a person?")
+    assert reply["action"] == "handoff" and isinstance(reply["handoff_ticket_id"], int)
+
+
+def test_unknown_conversation_id_is_a_clear_error(data_dir):
+    result = run(data_dir, "ask", "hello", "--conversation", "no-such-id", code=2)
+    assert "error: There is no conversation 'no-such-id'" in result.stderr and "Traceback" not in result.stderr

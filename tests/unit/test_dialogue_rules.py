@@ -1,0 +1,75 @@
+"""The dialogue's rules on hand-made facts: no database, no models."""
+
+from __future__ import annotations
+
+from assistant.dialogue import (
+    DialogueState,
+    TurnFacts,
+    decide_turn,
+)
+from assistant.types import IntentPrediction, SearchResult
+from knowledge_base.retrieval import Hit
+
+
+def hit(faq_id: int, intent: str, score: float) -> Hit:
+    return Hit(faq_id, f"question {faq_id}", f"answer {faq_id}", intent, score, score, 0.0, 0.0)
+
+
+def result(*hits: Hit, threshold: float = 0.5) -> SearchResult:
+    return SearchResult("q", list(hits), bool(hits) and hits[0].score >= threshold, threshold)
+
+
+def routed(intent: str, **kwargs) -> IntentPrediction:
+    return IntentPrediction(intent, 0.9, router="fusion", **kwargs)
+
+
+def test_empty_hits_are_no_match_and_count_as_a_failed_turn():
+    decision = decide_turn(TurnFacts(routed("promotions"), result()), DialogueState(), suggestions=3)
+    assert decision.action == "no_match"
+    assert DialogueState().after(decision, found_order_number=None).failed_turns == 1
+
+
+def test_second_failed_turn_becomes_a_handoff_with_the_suggestions():
+    facts = TurnFacts(routed("promotions"), result(hit(1, "promotions", 0.2), hit(2, "promotions", 0.1)))
+    decision = decide_turn(facts, DialogueState(failed_turns=1), suggestions=3)
+    assert decision.action == "handoff" and decision.handoff_reason
+    assert [s.faq_id for s in decision.suggestions] == [1, 2]
+    assert DialogueState(failed_turns=1).after(decision, found_order_number=None).failed_turns == 0
+
+
+def test_router_out_of_scope_flag_refuses_but_retrieval_routing_never_does():
+    unsure = result(hit(1, "human_agent", 0.2))
+    refused = decide_turn(TurnFacts(routed("promotions", out_of_scope=True), unsure), DialogueState(), suggestions=3)
+    assert refused.action == "out_of_scope"
+    by_hits = IntentPrediction("human_agent", 0.2, out_of_scope=True)  # router 'retrieval', not confident
+    clarified = decide_turn(TurnFacts(by_hits, unsure), DialogueState(), suggestions=3)
+    assert clarified.action == "clarify"
+
+
+def test_human_agent_keeps_a_confident_curated_answer_beside_the_handoff():
+    hours = result(hit(7, "human_agent", 0.8))
+    decision = decide_turn(TurnFacts(routed("human_agent"), hours), DialogueState(), suggestions=3)
+    assert decision.action == "handoff" and decision.text.startswith("answer 7")
+    assert [s.faq_id for s in decision.sources] == [7]
+
+
+def test_awaited_order_number_wins_over_the_turns_own_intent_and_unknown_ones_are_forgotten():
+    facts = TurnFacts(routed("greeting"), None, found_order_number="FG-999999", order_number="FG-999999")
+    state = DialogueState(order_number="FG-100060", awaiting_order_number=True)
+    decision = decide_turn(facts, state, suggestions=3)
+    assert (decision.action, decision.order_number) == ("order_not_found", "FG-999999")
+    after = state.after(decision, found_order_number="FG-999999")
+    assert after == DialogueState(order_number=None, awaiting_order_number=True, failed_turns=0)
+
+
+def test_state_survives_its_json_context_and_tolerates_an_empty_one():
+    state = DialogueState(order_number="FG-100060", awaiting_order_number=False, failed_turns=1)
+    assert DialogueState.from_context(state.as_context()) == state
+    assert DialogueState.from_context({}) == DialogueState.from_context(None) == DialogueState()
+
+
+def test_a_number_given_in_passing_is_remembered():
+    decision = decide_turn(TurnFacts(routed("cancel_order"), result(hit(3, "cancel_order", 0.9))),
+                           DialogueState(), suggestions=3)
+    assert decision.action == "answer"
+    assert DialogueState().after(decision, found_order_number="FG-100154").order_number == "FG-100154"

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.orders import describe_order, find_order_number
+from knowledge_base.models import Order
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FG-100060", "fg 100060 please", "FG100060", "order 100060", "order #100060", "my order is 100060",
+        "order no. 100060", "Order number: 100 060", "#100060", "FG - 100060", "F G 100060", "F G 100 060",
+        "FG-1O0060", "F G one zero zero zero six zero", "ferngrove.shop/account/orders/FG-100060",
+        "Hi! Where is FG-100060?\nThanks",
+    ],
+)
+def test_order_numbers_are_found_however_they_are_written(text):
+    assert find_order_number(text) == "FG-100060"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it cost 100060 euros", "postcode 100060", "call me on 0612345678", "order 2 items for 100 euros",
+        "FG-AB-001", "FG-1000601", "price EUR 123456.00", "an order of 123456 shirts", "config 123456", "",
+    ],
+)
+def test_six_digits_without_context_are_not_an_order_number(text):
+    assert find_order_number(text) is None
+
+
+def test_the_first_text_with_a_number_wins_and_none_is_skipped():
+    assert find_order_number(None, "no number here", "screenshot: FG-104280", "FG-100060") == "FG-104280"
+
+
+def test_order_status_text_tells_status_carrier_tracking_and_dates():
+    order = Order(
+        order_number="FG-103348", status="delayed", carrier="DHL", tracking_number="JJD0008423482047058415",
+        placed_at=dt.datetime(2026, 10, 26, 23, 23), estimated_delivery=dt.date(2026, 11, 16),
+    )
+    text = describe_order(order)
+    assert "FG-103348 (placed 26 October 2026) is delayed in transit" in text
+    assert "DHL, tracking number JJD0008423482047058415" in text and "expected by 16 November 2026" in text
+
+
+def test_an_order_not_yet_shipped_has_no_tracking_sentence():
+    order = Order(order_number="FG-104407", status="pending", placed_at=dt.datetime(2026, 11, 20, 20, 37))
+    text = describe_order(order)
+    assert "waiting for payment" in text and "tracking" not in text
