@@ -84,4 +84,6 @@ class Runtime:
 
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(self.settings, self.sessions, self.retriever, self.media, self.product_index)
+        return Assistant(
+            self.settings, self.sessions, self.retriever, self.media, self.product_index, router=self.router
+        )

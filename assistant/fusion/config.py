@@ -20,12 +20,12 @@ class FusionConfig:
     fusion: str = "cross_attention"
     """'cross_attention' (text and image tokens attend to each other), 'concat' (pooled vectors side by
     side), 'late' (weighted sum of a text model's and an image model's log-probabilities) or 'text_only'."""
-    width: int = 192
+    width: int = 128
     """Width every modality is projected to."""
     heads: int = 4
     layers: int = 1
     """Cross-attention blocks (each: text attends to image, image attends to text, feed-forward)."""
-    dropout: float = 0.1
+    dropout: float = 0.3
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -45,9 +45,9 @@ class TrainOptions:
     patience: int = 8
     """Epochs without a better validation macro-F1 before stopping."""
     batch_size: int = 32
-    learning_rate: float = 1e-3
-    weight_decay: float = 0.01
-    label_smoothing: float = 0.05
+    learning_rate: float = 5e-4
+    weight_decay: float = 0.05
+    label_smoothing: float = 0.1
     image_dropout: float = 0.15
     """Chance, per training example with a picture, that the picture is hidden (modality dropout)."""
     text_dropout: float = 0.1

@@ -97,7 +97,10 @@ class CrossBlock(nn.Module):
 
 
 class FusionModel(nn.Module):
-    """Intent logits for a batch; ``config.fusion`` picks how text and pictures are combined."""
+    """Intent logits for a batch; ``config.fusion`` picks how text and pictures are combined.
+
+    Every kind also has a linear map from the sentence vector straight to the logits: with about a hundred
+    messages per intent, that logistic-regression path generalises better than the token paths alone."""
 
     def __init__(self, config: FusionConfig) -> None:
         super().__init__()
@@ -108,6 +111,7 @@ class FusionModel(nn.Module):
         self.blocks = nn.ModuleList(CrossBlock(w, config.heads, drop) for _ in range(config.layers))
         pooled_inputs = {"text_only": 2 * w, "late": 2 * w, "concat": 3 * w, "cross_attention": 3 * w}
         self.head = classifier_head(pooled_inputs[config.fusion], w, classes, drop)
+        self.sentence_shortcut = nn.Linear(config.text_dim, classes)
         if config.fusion == "late":
             self.image_head = classifier_head(w, w, classes, drop)
             self.image_weight = nn.Parameter(torch.tensor(0.5))
@@ -124,12 +128,12 @@ class FusionModel(nn.Module):
             for block in self.blocks:
                 text, picture = block(text, text_mask, picture, picture_mask)
             pooled = [masked_mean(text, text_mask), masked_mean(picture, picture_mask), sentence]
-            return self.head(torch.cat(pooled, dim=-1)), None
+            return self.head(torch.cat(pooled, dim=-1)) + self.sentence_shortcut(x.text_vector), None
         text = text + self.text_ff(text)
         pooled = [masked_mean(text, text_mask), sentence]
         if self.config.fusion == "concat":
             pooled.append(self.streams.image_summary(x))
-        logits = self.head(torch.cat(pooled, dim=-1))
+        logits = self.head(torch.cat(pooled, dim=-1)) + self.sentence_shortcut(x.text_vector)
         if self.config.fusion != "late":
             return logits, None
         image_logits = self.image_head(self.streams.image_summary(x))
