@@ -1,0 +1,120 @@
+"""Intent routing ablation: text-only, late fusion, concatenation and cross-attention on one split.
+
+Every model is trained on the same cached features of the shipped examples and the demo store's FAQ
+wordings, calibrated on the validation split, and scored on the held-out test split. Also times the
+fusion step for a text-only message (encoders excluded) against the text-only model.
+
+    python bench/fusion.py [--workdir data/bench-fusion]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.fusion.classifier import FusionClassifier, Provenance  # noqa: E402
+from assistant.fusion.config import FUSION_KINDS, FusionConfig  # noqa: E402
+from assistant.fusion.evaluation import evaluate, predicted_intents, subset_reports  # noqa: E402
+from assistant.fusion.lifecycle import RouterTrainer  # noqa: E402
+from assistant.fusion.train import fit  # noqa: E402
+from assistant.loading import ModelRegistry  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from bench.store import seeded_demo_store  # noqa: E402
+
+
+def train_kind(kind, trainer, data, arrays, labels, visual_dim):
+    config = FusionConfig(labels=labels, fusion=kind, visual_dim=visual_dim)
+    started = time.perf_counter()
+    fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
+                 (arrays["val"], [e.intent for e in data.val]), trainer.options)
+    seconds = time.perf_counter() - started
+    classifier = FusionClassifier(fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
+                                  provenance=Provenance("", "", ""), text_encoder=trainer.models.text_encoder())
+    return classifier, seconds, fitted
+
+
+def scores(classifier, arrays, examples) -> dict:
+    truth = [e.intent for e in examples]
+    report = evaluate(classifier, arrays, truth)
+    subsets = subset_reports(classifier, arrays, examples)
+    threshold, classifier.threshold = classifier.threshold, 0.0
+    no_threshold = evaluate(classifier, arrays, truth)
+    classifier.threshold = threshold
+    return {
+        "accuracy": report.accuracy, "macro_f1": report.macro_f1,
+        "image_decides": subsets["image_decides"]["accuracy"], "with_image": subsets["with_image"]["accuracy"],
+        "oos_recall": report.out_of_scope_recall, "oos_recall_argmax": no_threshold.out_of_scope_recall,
+        "in_scope": report.in_scope_accuracy, "in_scope_argmax": no_threshold.in_scope_accuracy,
+    }
+
+
+def fusion_step_ms(classifier, arrays, repeats: int = 3) -> np.ndarray:
+    """Per-message time of collate + forward + calibration for single text-only messages."""
+    times = []
+    for _ in range(repeats):
+        for item in arrays:
+            started = time.perf_counter()
+            classifier.decide(classifier.probabilities([item])[0])
+            times.append((time.perf_counter() - started) * 1000)
+    return np.array(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", type=Path, default=Path("data/bench-fusion"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    settings = Settings(data_dir=args.workdir)
+    sessions = seeded_demo_store(args.workdir, "bench.db")
+    trainer = RouterTrainer(settings, sessions, ModelRegistry(settings))
+    data = trainer.data()
+    store = trainer.feature_store()
+    started = time.perf_counter()
+    arrays = {name: store.examples(getattr(data, name)) for name in ("train", "val", "test")}
+    print(f"features of {len(data.all)} examples ready in {time.perf_counter() - started:.0f} s "
+          f"(train {len(data.train)}, val {len(data.val)}, test {len(data.test)})")
+    labels = tuple(sorted({e.intent for e in data.all}))
+    visual_dim = trainer.models.image_encoder().token_dim
+    rows, models = {}, {}
+    for kind in FUSION_KINDS:
+        classifier, seconds, fitted = train_kind(kind, trainer, data, arrays, labels, visual_dim)
+        models[kind] = classifier
+        rows[kind] = scores(classifier, arrays["test"], data.test)
+        print(f"{kind}: trained in {seconds:.0f} s, best epoch {fitted.best_epoch}, T={fitted.temperature:.2f}, "
+              f"threshold {fitted.threshold:.3f}")
+    print("\n| model | accuracy | macro-F1 | image decides | with a picture | OOS recall | in-scope acc. (no threshold) |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, r in rows.items():
+        print(f"| {kind} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['image_decides']:.3f} | {r['with_image']:.3f} "
+              f"| {r['oos_recall']:.3f} (argmax {r['oos_recall_argmax']:.3f}) | {r['in_scope']:.3f} ({r['in_scope_argmax']:.3f}) |")
+    gain = rows["cross_attention"]["image_decides"] - rows["text_only"]["image_decides"]
+    print(f"\ncross-attention minus text-only where the picture decides: {100 * gain:+.1f} points")
+    text_only_messages = [a for a, e in zip(arrays["test"], data.test, strict=True) if not e.image and e.text]
+    timings = {kind: fusion_step_ms(models[kind], text_only_messages) for kind in ("text_only", "cross_attention")}
+    for kind, ms in timings.items():
+        print(f"fusion step, {kind}, text-only message: p50 {np.percentile(ms, 50):.2f} ms, p95 {np.percentile(ms, 95):.2f} ms")
+    ratio = np.percentile(timings["cross_attention"], 95) / np.percentile(timings["text_only"], 95)
+    print(f"cross-attention / text-only p95: {ratio:.2f}x")
+    full = []
+    sample = [e.text for e in data.test if not e.image and e.text][:100]
+    for text in sample:
+        started = time.perf_counter()
+        models["cross_attention"].predict(text=text)
+        full.append((time.perf_counter() - started) * 1000)
+    print(f"predict with the text encoder included: p95 {np.percentile(full, 95):.1f} ms")
+    wrong = [(e.text, e.intent, p) for e, p in zip(data.test, predicted_intents(models["cross_attention"], arrays["test"]), strict=True) if p != e.intent]
+    print(f"\n{len(wrong)} cross-attention mistakes on the test split, for example:")
+    for text, truth, predicted in wrong[:15]:
+        print(f"  {truth:>22} -> {predicted:<22} {text[:70]!r}")
+
+
+if __name__ == "__main__":
+    main()
