@@ -47,6 +47,13 @@ class Settings(BaseSettings):
         default=True, description="Translate non-English voice notes to English for routing."
     )
     vad_filter: bool = Field(default=True, description="Skip silence with Silero VAD before decoding.")
+    speech_prompt: str | None = Field(
+        default=None,
+        max_length=800,
+        description="Text in the shop's own words (what customers ask about, the order number format, "
+        "product names) given to Whisper as its initial prompt, so it expects that vocabulary; at most "
+        "800 characters (Whisper reads about 220 tokens of prompt).",
+    )
     max_audio_seconds: float = Field(default=120.0, gt=0, description="Longest accepted voice note.")
     max_audio_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted audio file.")
     image_encoder: str = Field(

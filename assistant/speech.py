@@ -43,8 +43,8 @@ def speech_options(settings: Settings) -> AudioOptions:
         translate=settings.translate_speech,
         max_seconds=settings.max_audio_seconds,
         max_bytes=settings.max_audio_bytes,
+        initial_prompt=settings.speech_prompt or None,
     )
-
 
 
 class SpeechTranscriber:
@@ -130,6 +130,9 @@ class SpeechTranscriber:
             vad_filter=self.options.vad_filter,
             condition_on_previous_text=False,
             initial_prompt=self.options.initial_prompt,
+            hotwords=self.options.hotwords,
+            without_timestamps=self.options.without_timestamps,
+            temperature=list(self.options.temperatures),
         )
         found = (Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments)
         return tuple(s for s in found if s.text)
