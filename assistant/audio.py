@@ -44,13 +44,8 @@ class AudioOptions:
     the encoder's fixed 30 s window costs more than the decoder."""
     initial_prompt: str | None = None
     """Words the store's customers use (product names, 'refund', 'checkout') to steer the decoder."""
-    hotwords: str | None = None
-    """Like ``initial_prompt``, but given to the decoder as hot words (faster-whisper's ``hotwords``)."""
     without_timestamps: bool = False
     """Decode text tokens only, without Whisper's timestamp tokens: segments then span whole windows."""
-    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-    """Greedy/beam decoding at 0.0 first; a window whose text repeats itself or is improbable is decoded
-    again by sampling at the next temperature."""
 
 
 

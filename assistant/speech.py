@@ -130,9 +130,7 @@ class SpeechTranscriber:
             vad_filter=self.options.vad_filter,
             condition_on_previous_text=False,
             initial_prompt=self.options.initial_prompt,
-            hotwords=self.options.hotwords,
             without_timestamps=self.options.without_timestamps,
-            temperature=list(self.options.temperatures),
         )
         found = (Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments)
         return tuple(s for s in found if s.text)

@@ -120,6 +120,10 @@ CONFIGS = {
     "base, no timestamps": ("packaged:base", AudioOptions(without_timestamps=True)),
     "base + domain prompt": ("packaged:base", AudioOptions(initial_prompt=DOMAIN_PROMPT)),
     "base + store prompt": ("packaged:base", AudioOptions(initial_prompt=STORE_PROMPT)),
+    "base + store prompt, beam 3": ("packaged:base", AudioOptions(initial_prompt=STORE_PROMPT, beam_size=3)),
+    "base + store prompt, no timestamps": (
+        "packaged:base", AudioOptions(initial_prompt=STORE_PROMPT, without_timestamps=True)
+    ),
 }
 
 
