@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from assistant.settings import Settings
+from assistant.settings import SHOP_SPEECH_PROMPT, Settings
 from assistant.speech import speech_options
 
 PROMPT = "A customer's voice note to an online clothing store about an order (order numbers look like FG-100060)."
@@ -13,9 +13,11 @@ def test_speech_prompt_becomes_the_initial_prompt():
     assert speech_options(Settings(speech_prompt=PROMPT)).initial_prompt == PROMPT
 
 
-def test_no_or_empty_speech_prompt_decodes_without_one():
-    assert speech_options(Settings()).initial_prompt is None
+def test_the_shop_prompt_is_the_default_and_an_empty_one_turns_it_off(monkeypatch):
+    assert speech_options(Settings()).initial_prompt == SHOP_SPEECH_PROMPT
     assert speech_options(Settings(speech_prompt="")).initial_prompt is None
+    monkeypatch.setenv("ASSISTANT_SPEECH_PROMPT", "")
+    assert speech_options(Settings()).initial_prompt is None
 
 
 def test_speech_prompt_is_read_from_the_environment(monkeypatch):
