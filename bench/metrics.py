@@ -57,7 +57,7 @@ CARDINAL_OF_ORDINAL = {
     for ordinal, value in ORDINALS.items()
 }
 CONTRACTIONS = {
-    "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not",
+    "can't": "can not", "won't": "will not", "shan't": "shall not",
     "ain't": "is not", "let's": "let us",
 }
 SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"),
@@ -75,6 +75,12 @@ BRITISH_TO_AMERICAN = {
     "ok": "okay", "e-mail": "email", "e-mails": "emails", "alright": "all right", "whilst": "while",
     "mr": "mister", "mrs": "missus", "dr": "doctor", "st": "street",
 }
+COMPOUNDS = {
+    "into": "in to", "onto": "on to", "login": "log in", "logout": "log out", "checkout": "check out",
+    "setup": "set up", "everyday": "every day", "anymore": "any more", "online": "on line",
+    "cannot": "can not",
+}
+"""Words written closed or open alike ('log into', 'log in to') in their open form."""
 IZE_STEMS = ("organi", "reali", "recogni", "apologi", "authori", "personali", "customi", "categori", "priori",
              "speciali", "summari", "finali", "minimi", "maximi", "emphasi", "memori", "utili", "itemi")
 """British -ise spellings of these stems become -ize (never a general rule: 'wise', 'promise', 'rise')."""
@@ -84,7 +90,8 @@ CURRENCIES = {"$": "dollars", "€": "euros", "£": "pounds"}
 
 def normalise_english(text: str) -> list[str]:
     """The words of ``text`` in one standard form: lower case, accents and punctuation removed,
-    contractions expanded, British spellings made American, fillers ('um', 'uh') and bracketed
+    contractions expanded, British spellings made American, words written closed or open ('into',
+    'in to') in one form, fillers ('um', 'uh') and bracketed
     annotations ('[music]', '(laughs)') dropped, and numbers as digits ('twenty five' and '25' both
     become '25'; a spoken digit string such as 'four five two one' becomes '4521')."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -106,6 +113,8 @@ def _standard_spelling(word: str) -> list[str]:
         return CONTRACTIONS[word].split()
     if word in BRITISH_TO_AMERICAN:
         return BRITISH_TO_AMERICAN[word].split()
+    if word in COMPOUNDS:
+        return COMPOUNDS[word].split()
     for suffix, expansion in SUFFIX_CONTRACTIONS:
         if word.endswith(suffix) and len(word) > len(suffix):
             return _standard_spelling(word[: -len(suffix)]) + expansion.split()

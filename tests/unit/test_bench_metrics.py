@@ -42,6 +42,9 @@ def test_spelling_variants_contractions_and_fillers():
     assert normalise_english("I can't log in, um, it's OK") == ["i", "can", "not", "log", "in", "its", "okay"]
     assert normalise_english("T-shirt e-mail organised") == ["t", "shirt", "email", "organized"]
     assert normalise_english("[music] (laughs) hello") == ["hello"]
+    assert normalise_english("I cannot log into my account at checkout") == normalise_english(
+        "I can not log in to my account at check out"
+    )
 
 
 def test_words_that_only_look_like_spelling_variants_are_kept():
