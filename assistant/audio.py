@@ -40,11 +40,12 @@ class AudioOptions:
     English as, say, Latin), and English is what the knowledge base is searched in."""
     min_language_probability: float = 0.5
     beam_size: int = 5
-    """bench/speech.py: beam 5 cuts base's WER from 15.5% to 13.1% for ~17% more CPU than greedy decoding;
-    the encoder's fixed 30 s window costs more than the decoder."""
+    """More accurate than greedy decoding (1) for a little more CPU: the encoder's fixed 30 s window costs
+    more than the decoder (bench/speech.py)."""
     initial_prompt: str | None = None
-    """Words the store's customers use (product names, 'refund', 'checkout') to steer the decoder."""
-
+    """Text in the shop's words that the decoder reads before each note (ASSISTANT_SPEECH_PROMPT)."""
+    without_timestamps: bool = False
+    """Decode text tokens only, without Whisper's timestamp tokens: segments then span whole windows."""
 
 
 _AUDIO_MAGIC = ((b"OggS", "ogg"), (b"\x1a\x45\xdf\xa3", "webm"), (b"fLaC", "flac"), (b"ID3", "mp3"))

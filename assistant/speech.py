@@ -43,8 +43,8 @@ def speech_options(settings: Settings) -> AudioOptions:
         translate=settings.translate_speech,
         max_seconds=settings.max_audio_seconds,
         max_bytes=settings.max_audio_bytes,
+        initial_prompt=settings.speech_prompt or None,
     )
-
 
 
 class SpeechTranscriber:
@@ -86,12 +86,13 @@ class SpeechTranscriber:
 
     def transcribe(self, path: Path) -> Transcript:
         audio = load_voice_note(path, self.options)
+        speech, chunks = self._speech_only(audio)
         with self._lock, self._encoder:
-            language, probability = self._detect_language(audio)
-            segments = self._decode(audio, "transcribe", language)
+            language, probability = self._detect_language(speech)
+            segments = self._decode(speech, chunks, "transcribe", language)
             english = None
             if self.options.translate and language != "en":
-                english = _joined(self._decode(audio, "translate", language)) or None
+                english = _joined(self._decode(speech, chunks, "translate", language)) or None
         if not segments:
             raise SilentAudioError(_NO_SPEECH)
         return Transcript(
@@ -104,33 +105,46 @@ class SpeechTranscriber:
             model=self.name,
         )
 
-    def _detect_language(self, audio: np.ndarray) -> tuple[str, float]:
-        """Detect on the very window the first decoding pass encodes, so the encoder runs once for both."""
-        from faster_whisper.audio import pad_or_trim
+    def _speech_only(self, audio: np.ndarray) -> tuple[np.ndarray, list[dict] | None]:
+        """The note's speech, joined, and where it lies in the note (None without VAD): detected once
+        for language detection, transcription and translation alike."""
         from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
-        if self.options.vad_filter:
-            chunks = get_speech_timestamps(audio, VadOptions())
-            if not chunks:
-                raise SilentAudioError(_NO_SPEECH)
-            audio = np.concatenate(collect_chunks(audio, chunks)[0])
+        if not self.options.vad_filter:
+            return audio, None
+        chunks = get_speech_timestamps(audio, VadOptions())
+        if not chunks:
+            raise SilentAudioError(_NO_SPEECH)
+        return np.concatenate(collect_chunks(audio, chunks)[0]), chunks
+
+    def _detect_language(self, speech: np.ndarray) -> tuple[str, float]:
+        """Detect on the very window the first decoding pass encodes, so the encoder runs once for both."""
+        from faster_whisper.audio import pad_or_trim
+
         if not self.multilingual:
             return "en", 1.0
-        features = self._model.feature_extractor(audio)
+        features = self._model.feature_extractor(speech)
         window = pad_or_trim(features[:, : min(features.shape[-1] - 1, WINDOW_FRAMES)])
         ranked = self._model.model.detect_language(self._model.encode(window))[0]
         return pick_language([(token[2:-2], float(p)) for token, p in ranked], self.options)
 
-    def _decode(self, audio: np.ndarray, task: str, language: str) -> tuple[Segment, ...]:
+    def _decode(
+        self, speech: np.ndarray, chunks: list[dict] | None, task: str, language: str
+    ) -> tuple[Segment, ...]:
+        from faster_whisper.transcribe import restore_speech_timestamps
+
         segments, _ = self._model.transcribe(
-            audio,
+            speech,
             task=task,
             language=language,
             beam_size=self.options.beam_size,
-            vad_filter=self.options.vad_filter,
+            vad_filter=False,
             condition_on_previous_text=False,
             initial_prompt=self.options.initial_prompt,
+            without_timestamps=self.options.without_timestamps,
         )
+        if chunks:
+            segments = restore_speech_timestamps(segments, chunks, SAMPLE_RATE)
         found = (Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments)
         return tuple(s for s in found if s.text)
 

@@ -65,6 +65,23 @@ def test_english_sentence(request, english_wav, model):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "options",
+    [
+        AudioOptions(initial_prompt="A customer's voice note to an online clothing store about an order."),
+        AudioOptions(without_timestamps=True),
+    ],
+    ids=["store prompt", "without timestamps"],
+)
+def test_decoding_options_still_transcribe_the_note(tmp_path_factory, english_wav, options):
+    transcriber = SpeechTranscriber("packaged:tiny.en", tmp_path_factory.mktemp("data"), "cpu", options=options)
+    transcript = transcriber.transcribe(english_wav)
+    assert_english_sentence(transcript.text)
+    assert "clothing store" not in transcript.text.lower()
+    assert transcript.segments and transcript.segments[-1].end <= transcript.duration_s + 0.5
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["mp3", "ogg", "webm", "m4a", "flac"])
 def test_every_accepted_format(tiny_en, english_wav, audio_dir, fmt):
     path = samples.encode(english_wav, fmt, audio_dir / f"english.{fmt}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 
@@ -80,3 +81,28 @@ def test_an_unknown_kind_layout_or_theme_is_refused():
         render("receipt", 0, layout="tablet")
     with pytest.raises(ValueError, match="theme"):
         render("receipt", 0, theme="sepia")
+
+
+def _digest(screens_drawn) -> str:
+    digest = hashlib.sha256()
+    for screen in screens_drawn:
+        digest.update("\n".join(screen.lines).encode())
+        digest.update(repr(screen.image.size).encode())
+        digest.update(screen.image.tobytes())
+    return digest.hexdigest()
+
+
+def test_fixed_seeds_draw_exactly_the_pinned_screens(monkeypatch):
+    """Pins the wording and the pixels (with Pillow's built-in font, the same on every machine), so a
+    change of the renderer that alters any drawn screen is noticed."""
+    lines = hashlib.sha256()
+    for kind in KINDS:
+        for seed in (11, 12):
+            lines.update("\n".join(render(kind, seed).lines).encode())
+    assert lines.hexdigest() == "6fcf7fbbb76ed2b5fd0898fe24e6cb2216090eb475e9f622f4818ec54b6b11fc"
+    monkeypatch.setattr(screens, "_font_path", lambda name: None)
+    drawn = [render(kind, seed) for kind in KINDS for seed in (11, 12)]
+    assert _digest(drawn) == PINNED_BUILTIN_FONT_DIGEST
+
+
+PINNED_BUILTIN_FONT_DIGEST = "4f5b0a4f3701ca2178b912d980a2159818fee3aeeb2eb4d2b117f9bfd6f88baa"
