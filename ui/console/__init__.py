@@ -8,11 +8,13 @@ from __future__ import annotations
 import gradio as gr
 
 from assistant.runtime import Runtime
+from ui.console.faq import build_faq_tab
 
 
 def build_console(runtime: Runtime) -> gr.Blocks:
     with gr.Blocks(title="Ferngrove staff console") as console:
         gr.Markdown("## Ferngrove Apparel: staff console")
         with gr.Tabs():
-            pass
+            with gr.Tab("FAQ", id="faq"):
+                build_faq_tab(runtime)
     return console
