@@ -30,6 +30,8 @@ class UnansweredTurn:
     """The customer's words that led to the message (typed text, else the voice note's transcript)."""
     reply: str
     action: str | None
+    intent: str | None
+    """The intent the assistant routed the question to."""
     confidence: float | None
     reason: str
     """'clarify', 'no_match', 'low_confidence' or 'thumbs_down'."""
@@ -137,6 +139,7 @@ def _turn(message: Message, public_id: str, question: str | None, reason: str, a
         question=question or NO_WORDS,
         reply=message.text,
         action=message.action,
+        intent=message.intent,
         confidence=message.confidence,
         reason=reason,
         at=at,
