@@ -1,10 +1,11 @@
 """The unanswered queue: unanswered turns grouped by similar question, minus those answered since.
 
-Grouping is greedy, newest turn first: a turn joins the first group whose newest question's vector has a
-cosine similarity of at least ``QueueOptions.similarity`` with its own (0.75 by default: with
-all-MiniLM-L6-v2, rewordings of one question score about 0.75-0.95 and different shop questions on one
-topic mostly under 0.7), otherwise it starts a new group. Each group is represented by its newest
-question.
+Grouping is greedy, newest turn first: a turn joins the group whose newest question's vector is most
+similar to its own, when that cosine similarity is at least ``QueueOptions.similarity``; otherwise it
+starts a new group, represented by its newest question. The default, 0.65, comes from
+all-MiniLM-L6-v2 on sixteen shop questions: rewordings of one question ("return shoes wrong size" /
+"can I send back shoes that are too small", "can I pay with paypal" / "is paypal accepted") scored
+0.68-0.83, different questions at most 0.47.
 
 A group leaves the queue once an answer exists: its question, searched now, reaches the answer threshold
 with an FAQ entry that was created or edited after the group's newest turn. So creating an entry from a
@@ -30,7 +31,7 @@ from knowledge_base.retrieval import HybridRetriever
 
 @dataclass(frozen=True)
 class QueueOptions:
-    similarity: float = 0.75
+    similarity: float = 0.65
     """Cosine similarity from which two questions are grouped as one."""
     answer_threshold: float = 0.50
     """An answer with a confidence under this is low-confidence (the retrieval threshold)."""
@@ -80,22 +81,25 @@ def group_similar(
     unit = _normalised(np.asarray(vectors, dtype=np.float32))
     leaders: list[int] = []
     members: list[list[int]] = []
-    for row in range(len(turns)):
-        if turns[row].question == NO_WORDS:
+    for row, turn in enumerate(turns):
+        best = _closest_group(turns, unit, leaders, row, similarity) if turn.question != NO_WORDS else None
+        if best is None:
             leaders.append(row)
             members.append([row])
-            continue
-        scores = unit[leaders] @ unit[row] if leaders else np.zeros(0)
-        fits = [i for i, leader in enumerate(leaders) if turns[leader].question != NO_WORDS and scores[i] >= similarity]
-        if fits:
-            members[fits[0]].append(row)
         else:
-            leaders.append(row)
-            members.append([row])
+            members[best].append(row)
     return [
         (QuestionGroup(tuple(turns[r] for r in rows)), unit[leader])
         for leader, rows in zip(leaders, members)
     ]
+
+
+def _closest_group(turns, unit: np.ndarray, leaders: list[int], row: int, similarity: float) -> int | None:
+    """Index of the group whose leader is most similar to ``row``, if at least ``similarity``."""
+    scores = unit[leaders] @ unit[row] if leaders else np.zeros(0)
+    fits = [(scores[i], i) for i, leader in enumerate(leaders)
+            if turns[leader].question != NO_WORDS and scores[i] >= similarity]
+    return max(fits)[1] if fits else None
 
 
 def unanswered_queue(
