@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import UserInputError
-from knowledge_base.models import Conversation, HandoffTicket, Message, utcnow
+from knowledge_base.models import Conversation, HandoffTicket, Message, StaffUser, utcnow
 from knowledge_base.repositories.conversations import add_message
 
 STAFF_ROLE = "staff"
@@ -80,9 +80,10 @@ def ticket_messages(*, session: Session, ticket_id: int) -> list[Message]:
 
 
 def reply_to_ticket(
-    *, session: Session, ticket_id: int, text: str, staff_user_id: int | None = None
+    *, session: Session, ticket_id: int, text: str, staff_username: str | None = None
 ) -> Message:
-    """Store a staff reply in the ticket's conversation; the ticket is assigned to the replying staff."""
+    """Store a staff reply in the ticket's conversation; an unassigned ticket is assigned to the staff
+    member who replies (``staff_username``, when it names an account)."""
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != OPEN:
         raise UserInputError(f"Hand-off ticket {ticket_id} is already resolved; the customer is back with the assistant.")
@@ -91,8 +92,8 @@ def reply_to_ticket(
         raise UserInputError("The reply is empty: type a message for the customer.")
     if len(cleaned) > MAX_REPLY_CHARS:
         raise UserInputError(f"The reply is {len(cleaned):,} characters long; the limit is {MAX_REPLY_CHARS:,}.")
-    if staff_user_id is not None and ticket.assigned_to_id is None:
-        ticket.assigned_to_id = staff_user_id
+    if staff_username and ticket.assigned_to_id is None:
+        ticket.assigned_to_id = session.scalar(select(StaffUser.id).where(StaffUser.username == staff_username))
     conversation = session.get(Conversation, ticket.conversation_id)
     return add_message(session=session, conversation=conversation, role=STAFF_ROLE, text=cleaned)
 

@@ -44,7 +44,7 @@ def test_staff_reply_is_a_message_in_the_customers_conversation(sessions):
         session.add(staff)
         session.flush()
         reply_to_ticket(session=session, ticket_id=ticket_id, text="  Hi, I have refunded your order.  ",
-                        staff_user_id=staff.id)
+                        staff_username="mira")
         staff_id = staff.id
     with session_scope(sessions) as session:
         messages = conversation_messages(session=session, public_id=public_id)

@@ -47,15 +47,18 @@ def conversation_history(sessions: sessionmaker[Session], ticket_id: int) -> lis
         return [chat_message(m) for m in ticket_messages(session=session, ticket_id=int(ticket_id))]
 
 
-def send_staff_reply(sessions: sessionmaker[Session], ticket_id: int | None, text: str) -> tuple[str, bool]:
-    """Store the reply; returns the status line and whether it was sent."""
+def send_staff_reply(
+    sessions: sessionmaker[Session], ticket_id: int | None, text: str, staff_username: str | None = None
+) -> tuple[str, bool]:
+    """Store the reply (signed by the staff member's account); returns the status line and whether it
+    was sent."""
     sent: list[bool] = []
 
     def work() -> str:
         if ticket_id is None:
             raise UserInputError("Pick a conversation in the inbox first.")
         with session_scope(sessions) as session:
-            reply_to_ticket(session=session, ticket_id=int(ticket_id), text=text or "")
+            reply_to_ticket(session=session, ticket_id=int(ticket_id), text=text or "", staff_username=staff_username)
         sent.append(True)
         return f"Reply sent to the customer of ticket {int(ticket_id)}."
 
@@ -95,8 +98,8 @@ def build_inbox_tab(runtime: Runtime) -> None:
         chosen = int(evt.row_value[0])
         return chosen, conversation_history(sessions, chosen), ""
 
-    def on_send(chosen, text, include_resolved):
-        message, sent = send_staff_reply(sessions, chosen, text)
+    def on_send(chosen, text, include_resolved, request: gr.Request):
+        message, sent = send_staff_reply(sessions, chosen, text, getattr(request, "username", None))
         history = conversation_history(sessions, chosen) if chosen is not None else []
         return message, history, "" if sent else text, tickets_frame(sessions, include_resolved)
 
