@@ -90,7 +90,7 @@ def test_analytics_view_on_a_known_week(sessions):
     assert view.latency.values.tolist()[-2:] == [[view.latency["day"].iloc[-1], "p50", 90.0],
                                                  [view.latency["day"].iloc[-1], "p95", 99.0]]
     assert "**3** conversations" in view.summary
-    assert "1 👍 / 0 👎 (100% positive)" in view.summary
+    assert "1 helpful / 0 not helpful (100% helpful)" in view.summary
     assert "p50 100 ms, p95 118 ms over 3 replies" in view.summary
 
 

@@ -50,13 +50,14 @@ def analytics_view(sessions: sessionmaker[Session], days: int, today: dt.date) -
         feedback = feedback_summary(session=session, since=since)
         latency = latency_summary(session=session, since=since)
         latency_days = latency_per_day(session=session, since=since)
-    ratio = "no ratings yet" if feedback.positive_ratio is None else f"{feedback.positive_ratio:.0%} positive"
+    ratio = "no ratings yet" if feedback.positive_ratio is None else f"{feedback.positive_ratio:.0%} helpful"
     timing = "no timed replies yet" if latency.p50_ms is None else (
         f"p50 {latency.p50_ms:.0f} ms, p95 {latency.p95_ms:.0f} ms over {latency.turns} replies"
     )
     summary = (
         f"**{sum(c for _, c in per_day)}** conversations since {since:%d %b %Y} · "
-        f"**feedback:** {feedback.positive} 👍 / {feedback.negative} 👎 ({ratio}) · **reply time:** {timing}"
+        f"**feedback:** {feedback.positive} helpful / {feedback.negative} not helpful ({ratio}) · "
+        f"**reply time:** {timing}"
     )
     return AnalyticsView(
         summary=summary,

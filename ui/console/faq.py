@@ -23,6 +23,7 @@ from knowledge_base.retrieval import HybridRetriever
 from ui.console.common import attempt, intent_choices, short
 
 TABLE_COLUMNS = ["id", "question", "intent", "alternates", "tags", "active", "updated"]
+TABLE_WIDTHS = ["6%", "30%", "14%", "24%", "10%", "6%", "10%"]
 ALL_INTENTS = "(all intents)"
 
 
@@ -127,16 +128,20 @@ def export_csv(sessions: sessionmaker[Session], folder: Path) -> Path:
     return path
 
 
+def id_text(faq_id: int | None) -> str:
+    return "" if faq_id is None else str(faq_id)
+
+
 def form_values(form: FaqForm) -> list:
     """The form in the order of the editor's components (see ``FaqEditor.inputs``)."""
-    return [form.faq_id, form.question, form.answer, form.intent, form.alternates, form.tags, form.active]
+    return [id_text(form.faq_id), form.question, form.answer, form.intent, form.alternates, form.tags, form.active]
 
 
 @dataclass
 class FaqEditor:
     """The editor's components; the unanswered tab builds one too."""
 
-    faq_id: gr.Number
+    faq_id: gr.Textbox
     question: gr.Textbox
     answer: gr.Textbox
     intent: gr.Dropdown
@@ -151,7 +156,7 @@ class FaqEditor:
 
 def read_form(faq_id, question, answer, intent, alternates, tags, active) -> FaqForm:
     return FaqForm(
-        faq_id=None if faq_id in (None, "") else int(faq_id),
+        faq_id=int(faq_id) if str(faq_id or "").strip() else None,
         question=question or "", answer=answer or "", intent=intent or None,
         alternates=alternates or "", tags=tags or "", active=bool(active),
     )
@@ -159,7 +164,7 @@ def read_form(faq_id, question, answer, intent, alternates, tags, active) -> Faq
 
 def build_faq_editor(intents: list[str]) -> FaqEditor:
     with gr.Group():
-        faq_id = gr.Number(label="Entry id (empty for a new entry)", precision=0, interactive=False)
+        faq_id = gr.Textbox(label="Entry id (empty for a new entry)", interactive=False, elem_id="faq-id")
         question = gr.Textbox(label="Question", elem_id="faq-question")
         answer = gr.Textbox(label="Answer (returned verbatim)", lines=5, elem_id="faq-answer")
         intent = gr.Dropdown(intents, label="Intent", value=None)
@@ -176,7 +181,8 @@ def build_faq_tab(runtime: Runtime) -> None:
         search = gr.Textbox(label="Search questions and answers", scale=3, elem_id="faq-search")
         intent_filter = gr.Dropdown([ALL_INTENTS, *intents], value=ALL_INTENTS, label="Intent", scale=1)
         search_button = gr.Button("Search", scale=0)
-    table = gr.Dataframe(lambda: faq_table(sessions), interactive=False, wrap=True, max_height=400, elem_id="faq-table")
+    table = gr.Dataframe(lambda: faq_table(sessions), interactive=False, wrap=True, max_height=400,
+                         column_widths=TABLE_WIDTHS, elem_id="faq-table")
     gr.Markdown("Click a row to edit it, or fill in the form and save to add a new entry.")
     editor = build_faq_editor(intents)
     with gr.Row():
@@ -200,7 +206,7 @@ def build_faq_tab(runtime: Runtime) -> None:
 
     def on_save(text, intent_name, *values):
         message, faq_id = save_faq(sessions, runtime.retriever, read_form(*values))
-        return message, faq_id, faq_table(sessions, text or "", intent_name)
+        return message, id_text(faq_id), faq_table(sessions, text or "", intent_name)
 
     def on_delete(text, intent_name, faq_id):
         message = delete_faq_entry(sessions, faq_id)

@@ -18,7 +18,7 @@ from knowledge_base.db import session_scope
 from knowledge_base.question_groups import QuestionGroup, QueueOptions, unanswered_queue
 from knowledge_base.retrieval import HybridRetriever
 from ui.console.common import intent_choices, short
-from ui.console.faq import FaqForm, build_faq_editor, form_values, read_form, save_faq
+from ui.console.faq import FaqForm, build_faq_editor, form_values, id_text, read_form, save_faq
 
 QUEUE_COLUMNS = ["asked", "question", "why", "last asked", "other wordings"]
 TURN_COLUMNS = ["when", "why", "customer asked", "assistant replied", "confidence", "comment"]
@@ -103,7 +103,7 @@ def build_unanswered_tab(runtime: Runtime) -> None:
 
     def on_save(*values):
         message, faq_id = save_faq(sessions, runtime.retriever, read_form(*values))
-        return [message, faq_id, *on_refresh(), None, pd.DataFrame(columns=TURN_COLUMNS)]
+        return [message, id_text(faq_id), *on_refresh(), None, pd.DataFrame(columns=TURN_COLUMNS)]
 
     refresh.click(on_refresh, None, [groups_state, queue, summary])
     gr.on(None, on_refresh, None, [groups_state, queue, summary])  # on page load
