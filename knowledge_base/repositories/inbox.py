@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.errors import UserInputError
 from knowledge_base.models import Conversation, HandoffTicket, Message, StaffUser, utcnow
-from knowledge_base.repositories.conversations import add_message
+from knowledge_base.repositories.conversations import add_message, conversation_messages
 
 STAFF_ROLE = "staff"
 OPEN, RESOLVED = "open", "resolved"
@@ -71,12 +71,8 @@ def get_ticket(*, session: Session, ticket_id: int) -> HandoffTicket:
 
 def ticket_messages(*, session: Session, ticket_id: int) -> list[Message]:
     """Every message of the ticket's conversation, oldest first."""
-    ticket = get_ticket(session=session, ticket_id=ticket_id)
-    return list(
-        session.scalars(
-            select(Message).where(Message.conversation_id == ticket.conversation_id).order_by(Message.id)
-        )
-    )
+    conversation = session.get(Conversation, get_ticket(session=session, ticket_id=ticket_id).conversation_id)
+    return conversation_messages(session=session, public_id=conversation.public_id)
 
 
 def reply_to_ticket(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, UserInputError
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.intents import intent_names
 
@@ -28,3 +28,10 @@ def short(text: str | None, limit: int = 120) -> str:
     """One line of at most ``limit`` characters, for table cells."""
     flat = " ".join((text or "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def chosen_id(value, what: str) -> int:
+    """The id of the row picked in a table; says what to pick when nothing is."""
+    if value is None or not str(value).strip():
+        raise UserInputError(f"Pick {what} first.")
+    return int(value)

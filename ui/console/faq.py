@@ -20,7 +20,7 @@ from knowledge_base.db import session_scope
 from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, get_faq, list_faqs, update_faq
 from knowledge_base.retrieval import HybridRetriever
-from ui.console.common import attempt, intent_choices, short
+from ui.console.common import attempt, chosen_id, intent_choices, short
 
 TABLE_COLUMNS = ["id", "question", "intent", "alternates", "tags", "active", "updated"]
 TABLE_WIDTHS = ["6%", "30%", "14%", "24%", "10%", "6%", "10%"]
@@ -98,11 +98,10 @@ def save_faq(sessions: sessionmaker[Session], retriever: HybridRetriever, form: 
 
 def delete_faq_entry(sessions: sessionmaker[Session], faq_id: int | None) -> str:
     def work() -> str:
-        if faq_id is None:
-            raise UserInputError("Pick an entry in the table first.")
+        chosen = chosen_id(faq_id, "an entry in the table")
         with session_scope(sessions) as session:
-            delete_faq(session=session, faq_id=int(faq_id))
-        return f"Deleted FAQ entry {int(faq_id)}."
+            delete_faq(session=session, faq_id=chosen)
+        return f"Deleted FAQ entry {chosen}."
 
     return attempt(work)
 
@@ -162,14 +161,15 @@ def read_form(faq_id, question, answer, intent, alternates, tags, active) -> Faq
     )
 
 
-def build_faq_editor(intents: list[str]) -> FaqEditor:
+def build_faq_editor(intents: list[str], prefix: str) -> FaqEditor:
+    """The entry form; ``prefix`` keeps its element ids unique on the page (``<prefix>-question``...)."""
     with gr.Group():
-        faq_id = gr.Textbox(label="Entry id (empty for a new entry)", interactive=False, elem_id="faq-id")
-        question = gr.Textbox(label="Question", elem_id="faq-question")
-        answer = gr.Textbox(label="Answer (returned verbatim)", lines=5, elem_id="faq-answer")
-        intent = gr.Dropdown(intents, label="Intent", value=None)
-        alternates = gr.Textbox(label="Alternate questions, one per line", lines=3)
-        tags = gr.Textbox(label="Tags, comma-separated")
+        faq_id = gr.Textbox(label="Entry id (empty for a new entry)", interactive=False, elem_id=f"{prefix}-id")
+        question = gr.Textbox(label="Question", elem_id=f"{prefix}-question")
+        answer = gr.Textbox(label="Answer (returned verbatim)", lines=5, elem_id=f"{prefix}-answer")
+        intent = gr.Dropdown(intents, label="Intent", value=None, elem_id=f"{prefix}-intent")
+        alternates = gr.Textbox(label="Alternate questions, one per line", lines=3, elem_id=f"{prefix}-alternates")
+        tags = gr.Textbox(label="Tags, comma-separated", elem_id=f"{prefix}-tags")
         active = gr.Checkbox(label="Active (the chat may answer with it)", value=True)
     return FaqEditor(faq_id, question, answer, intent, alternates, tags, active)
 
@@ -184,7 +184,7 @@ def build_faq_tab(runtime: Runtime) -> None:
     table = gr.Dataframe(lambda: faq_table(sessions), interactive=False, wrap=True, max_height=400,
                          column_widths=TABLE_WIDTHS, elem_id="faq-table")
     gr.Markdown("Click a row to edit it, or fill in the form and save to add a new entry.")
-    editor = build_faq_editor(intents)
+    editor = build_faq_editor(intents, "faq")
     with gr.Row():
         save = gr.Button("Save", variant="primary", elem_id="faq-save")
         new = gr.Button("New entry")

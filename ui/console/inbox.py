@@ -8,14 +8,14 @@ import gradio as gr
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.errors import UserInputError
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.models import Message
 from knowledge_base.repositories.inbox import list_tickets, reply_to_ticket, resolve_ticket, ticket_messages
-from ui.console.common import attempt, short
+from ui.console.common import attempt, chosen_id, short
 
 TICKET_COLUMNS = ["ticket", "status", "opened", "messages", "reason", "customer said last", "conversation"]
+PICK_TICKET = "a conversation in the inbox"
 SPEAKER = {"customer": "user", "assistant": "assistant", "staff": "assistant"}
 
 
@@ -55,23 +55,21 @@ def send_staff_reply(
     sent: list[bool] = []
 
     def work() -> str:
-        if ticket_id is None:
-            raise UserInputError("Pick a conversation in the inbox first.")
+        chosen = chosen_id(ticket_id, PICK_TICKET)
         with session_scope(sessions) as session:
-            reply_to_ticket(session=session, ticket_id=int(ticket_id), text=text or "", staff_username=staff_username)
+            reply_to_ticket(session=session, ticket_id=chosen, text=text or "", staff_username=staff_username)
         sent.append(True)
-        return f"Reply sent to the customer of ticket {int(ticket_id)}."
+        return f"Reply sent to the customer of ticket {chosen}."
 
     return attempt(work), bool(sent)
 
 
 def resolve(sessions: sessionmaker[Session], ticket_id: int | None) -> str:
     def work() -> str:
-        if ticket_id is None:
-            raise UserInputError("Pick a conversation in the inbox first.")
+        chosen = chosen_id(ticket_id, PICK_TICKET)
         with session_scope(sessions) as session:
-            resolve_ticket(session=session, ticket_id=int(ticket_id))
-        return f"Ticket {int(ticket_id)} resolved; the assistant answers this customer again."
+            resolve_ticket(session=session, ticket_id=chosen)
+        return f"Ticket {chosen} resolved; the assistant answers this customer again."
 
     return attempt(work)
 

@@ -83,9 +83,9 @@ def build_unanswered_tab(runtime: Runtime) -> None:
     turns = gr.Dataframe(headers=TURN_COLUMNS, label="Turns in this group", interactive=False, wrap=True)
     create = gr.Button("Create FAQ entry from this", elem_id="unanswered-create")
     gr.Markdown("New FAQ entry (write the answer, check the intent, then save):")
-    editor = build_faq_editor(intent_choices(sessions))
+    editor = build_faq_editor(intent_choices(sessions), "unanswered")
     save = gr.Button("Save FAQ entry", variant="primary", elem_id="unanswered-save")
-    status = gr.Markdown()
+    status = gr.Markdown(elem_id="unanswered-status")
     chosen = gr.State(None)
 
     def on_refresh():
