@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import FaqEntry
@@ -113,12 +113,19 @@ def unanswered_queue(
         return []
     vectors = retriever.dense.embedder.embed([turn.question for turn in turns])
     groups = group_similar(turns, vectors, similarity=options.similarity)
-    return [group for group, vector in groups if not _answered_since(session, retriever, group, vector)]
+    last_change = session.scalar(select(func.max(FaqEntry.updated_at)))
+    return [
+        group for group, vector in groups
+        if not _answered_since(session, retriever, group, vector, last_change)
+    ]
 
 
-def _answered_since(session: Session, retriever: HybridRetriever, group: QuestionGroup, vector) -> bool:
-    if group.question == NO_WORDS:
-        return False
+def _answered_since(
+    session: Session, retriever: HybridRetriever, group: QuestionGroup, vector, last_change
+) -> bool:
+    """True when an entry created or edited after the group's newest turn now answers its question."""
+    if group.question == NO_WORDS or last_change is None or last_change <= group.newest_at:
+        return False  # no entry has changed since: nothing to search
     result = retriever.search_with_vector(session, group.question, vector, k=1)
     if not result.confident or result.best is None:
         return False

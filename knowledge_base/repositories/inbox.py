@@ -82,7 +82,9 @@ def reply_to_ticket(
     member who replies (``staff_username``, when it names an account)."""
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != OPEN:
-        raise UserInputError(f"Hand-off ticket {ticket_id} is already resolved; the customer is back with the assistant.")
+        raise UserInputError(
+            f"Hand-off ticket {ticket_id} is already resolved; the customer is back with the assistant."
+        )
     cleaned = text.strip()
     if not cleaned:
         raise UserInputError("The reply is empty: type a message for the customer.")

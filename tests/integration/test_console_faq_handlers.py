@@ -86,7 +86,8 @@ def test_table_searches_text_and_filters_by_intent(sessions, retriever):
     assert list(faq_table(sessions, "30 DAYS")["question"]) == ["How do I get a refund?"]
     assert list(faq_table(sessions, "", "shipping_info")["question"]) == ["Do you offer gift wrapping?"]
     row = faq_table(sessions, "gift").iloc[0]
-    assert (row["alternates"], row["tags"], row["active"]) == ("Can you wrap a present? | gift box?", "gifts, checkout", "yes")
+    assert row["alternates"] == "Can you wrap a present? | gift box?"
+    assert (row["tags"], row["active"]) == ("gifts, checkout", "yes")
 
 
 def test_delete(sessions, retriever):

@@ -95,7 +95,8 @@ def test_analytics_view_on_a_known_week(sessions):
 
 
 def test_metrics_are_flattened_into_rows():
-    frame = metrics_frame({"accuracy": 0.91234, "recall": {"shipping_info": 1.0, "return_refund": 0.5}, "examples": 120})
+    metrics = {"accuracy": 0.91234, "recall": {"shipping_info": 1.0, "return_refund": 0.5}, "examples": 120}
+    frame = metrics_frame(metrics)
     assert frame.values.tolist() == [
         ["accuracy", 0.9123], ["recall / shipping_info", 1.0], ["recall / return_refund", 0.5], ["examples", 120]
     ]

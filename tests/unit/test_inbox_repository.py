@@ -77,7 +77,8 @@ def test_resolving_gives_the_conversation_back_and_hides_the_ticket(sessions):
         ticket = resolve_ticket(session=session, ticket_id=ticket_id)
         assert ticket.status == "resolved" and ticket.resolved_at is not None
     with session_scope(sessions) as session:
-        assert session.get(Conversation, get_ticket(session=session, ticket_id=ticket_id).conversation_id).status == "open"
+        conversation_id = get_ticket(session=session, ticket_id=ticket_id).conversation_id
+        assert session.get(Conversation, conversation_id).status == "open"
         assert [t.ticket_id for t in list_tickets(session=session)] == [other_id]
         assert {t.ticket_id for t in list_tickets(session=session, include_resolved=True)} == {ticket_id, other_id}
     with pytest.raises(UserInputError, match="already resolved"), session_scope(sessions) as session:

@@ -35,7 +35,8 @@ ROUTED = IntentPrediction("shipping_info", 0.873, top_k=(("shipping_info", 0.873
 def test_summary_names_intent_action_reply_and_what_was_read():
     inspection = Inspection(
         prediction=ROUTED, hits=HITS, action="answer", text="3-5 days.", transcript="how long is delivery",
-        ocr_text="Order FG-100060", products=({"name": "Essential Organic Cotton Tee", "sku": "FG-TS-001", "score": 0.71},),
+        ocr_text="Order FG-100060",
+        products=({"name": "Essential Organic Cotton Tee", "sku": "FG-TS-001", "score": 0.71},),
     )
     assert summary_markdown(inspection).split("\n\n") == [
         "**Intent:** `shipping_info` (confidence 0.873)",
@@ -55,7 +56,8 @@ def test_out_of_scope_is_flagged():
 def test_hits_are_ranked_with_each_signal():
     frame = hits_frame(Inspection(ROUTED, HITS, "answer", "3-5 days."))
     assert list(frame.columns) == HIT_COLUMNS
-    assert frame.values.tolist()[0] == [1, 7, "How long does delivery take?", "shipping_info", 0.8123, 0.9, 0.7247, 31.6]
+    assert frame.values.tolist()[0] == [
+        1, 7, "How long does delivery take?", "shipping_info", 0.8123, 0.9, 0.7247, 31.6]
     assert list(frame["rank"]) == [1, 2]
 
 

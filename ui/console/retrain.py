@@ -39,8 +39,7 @@ def run_retraining(runtime: Runtime, report: Callable[[float, str], None]) -> tu
 
 
 def build_retrain_tab(runtime: Runtime) -> None:
-    gr.Markdown("Retrain the intent router on the intents, FAQ entries and training examples as they are now. "
-                "The chat keeps answering while it trains.")
+    gr.Markdown("Retrain the intent router on the knowledge base and training examples as they are now.")
     start = gr.Button("Retrain the router", variant="primary")
     status = gr.Markdown()
     metrics = gr.Dataframe(headers=METRIC_COLUMNS, label="Metrics of the new model", interactive=False)
