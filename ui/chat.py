@@ -151,7 +151,8 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
                     "or record a voice note.")
         conversation = gr.BrowserState(None, storage_key=BROWSER_KEY, secret=settings.session_secret)
         message_ids = gr.State([])
-        chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="conversation")
+        chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="conversation",
+                             group_consecutive_messages=False)
         message = gr.MultimodalTextbox(
             label="Your message", placeholder="Ask about delivery, returns, sizes… or attach a photo",
             file_types=["image", "audio"], file_count="multiple", sources=["upload", "microphone"],
@@ -171,6 +172,8 @@ def _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, perso
         "concurrency_limit": runtime.settings.resolved_model_concurrency(pick_device(runtime.settings.device)),
         "concurrency_id": MODELS_CONCURRENCY_ID,
     }
+    # the chat shows its own progress note; Gradio's overlay would also cover the chat when the queue is full
+    quiet = {"show_progress": "hidden"}
 
     def on_send(text_and_files, history, conversation_id, ids):
         yield from send(runtime, text_and_files, history, conversation_id, ids)
@@ -201,9 +204,9 @@ def _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, perso
         return (gr.skip(), gr.skip()) if view is None else (view.history, view.message_ids)
 
     inputs = [message, chatbot, conversation, message_ids]
-    message.submit(on_send, inputs, turn_outputs, api_name="send", **model_limits)
+    message.submit(on_send, inputs, turn_outputs, api_name="send", **model_limits, **quiet)
     chatbot.option_select(on_option, [chatbot, conversation, message_ids], turn_outputs,
-                          api_visibility="private", **model_limits)
+                          api_visibility="private", **model_limits, **quiet)
     gr.api(ask, api_name="ask", **model_limits)
     chatbot.clear(on_clear, None, [conversation, message_ids], api_visibility="private", queue=False)
     chatbot.like(on_like, [message_ids], [note], api_visibility="private", queue=False)

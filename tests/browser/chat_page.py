@@ -47,3 +47,8 @@ def last_answer(page) -> str:
 
 def conversation_text(page) -> str:
     return page.locator("#conversation").inner_text()
+
+
+def rate_last_answer(page, button: str = "Dislike") -> None:
+    """Click the thumb ("Like" or "Dislike") under the newest answer (the buttons sit beside the bubble)."""
+    page.locator("#conversation").get_by_role("button", name=button).last.click()

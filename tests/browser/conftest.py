@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +53,11 @@ def seed_store(data_dir: Path) -> None:
         assert result.exit_code == 0, (result.stdout, result.stderr)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+@contextmanager
+def running_server(runtime: Runtime) -> Iterator[str]:
+    """The web app of ``runtime`` served by uvicorn in a thread; yields its base URL."""
     from ui.app import build_app
 
-    data_dir = tmp_path_factory.mktemp("web-store")
-    seed_store(data_dir)
-    settings = Settings(data_dir=data_dir, database_url=None, staff_poll_seconds=1.0,
-                        session_secret="browser-tests")
-    runtime = Runtime.start(settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(build_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -69,9 +66,22 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the web server did not start"
         time.sleep(0.1)
-    yield LiveServer(f"http://127.0.0.1:{port}", runtime, STAFF_USER, STAFF_PASSWORD)
-    server.should_exit = True
-    thread.join(timeout=15)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("web-store")
+    seed_store(data_dir)
+    settings = Settings(data_dir=data_dir, database_url=None, staff_poll_seconds=1.0,
+                        session_secret="browser-tests")
+    runtime = Runtime.start(settings)
+    with running_server(runtime) as url:
+        yield LiveServer(url, runtime, STAFF_USER, STAFF_PASSWORD)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +116,7 @@ def shot(request):
 
     def take(page, step: str) -> Path:
         path = ARTIFACTS / f"{test_name}-{next(counter):02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path))
         return path
 
     return take

@@ -16,6 +16,6 @@ def open_tab(page, label: str) -> None:
 
 def click_row(page, table_id: str, text: str) -> None:
     """Click the first cell of the table row that shows ``text``."""
-    row = page.locator(f"#{table_id} tbody tr", has_text=text).first
+    row = page.locator(f"#{table_id} [role=row]", has_text=text).first
     row.wait_for()
-    row.locator("td").first.click()
+    row.locator("[role=gridcell]").first.click()
