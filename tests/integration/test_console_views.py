@@ -14,7 +14,7 @@ from ui.console.analytics import analytics_view
 from ui.console.faq import FaqForm, save_faq
 from ui.console.inbox import conversation_history, resolve, send_staff_reply, tickets_frame
 from ui.console.retrain import metrics_frame
-from ui.console.unanswered import faq_form_from_group, load_queue, queue_frame, turns_frame
+from ui.console.unanswered import faq_form_from_group, load_queue, queue_frame, queue_summary, turns_frame
 
 OPTIONS = QueueOptions(answer_threshold=0.3, similarity=0.5)
 
@@ -32,12 +32,14 @@ def test_thumbs_down_questions_are_grouped_and_an_entry_from_them_empties_the_qu
         "last asked": "2026-11-20 12:01", "other wordings": "Do you deliver to Iceland?",
     }
     assert list(turns_frame(group)["comment"]) == ["wrong answer", "wrong answer"]
+    assert queue_summary([group]).startswith("1 question waiting (2 turns).")
     form = faq_form_from_group(group)
     assert form == FaqForm(question="deliver to iceland", alternates="Do you deliver to Iceland?",
                            intent="shipping_info")
     status, _ = save_faq(sessions, retriever, dataclasses.replace(form, answer="Yes, in 5-7 business days."))
     assert status.startswith("Added FAQ entry")
     assert load_queue(sessions, retriever, OPTIONS) == []
+    assert queue_summary([]) == "Nothing waiting: every recent question was answered with confidence."
 
 
 def handed_off_conversation(sessions) -> tuple[int, str]:

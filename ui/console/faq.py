@@ -196,7 +196,7 @@ def build_faq_tab(runtime: Runtime) -> None:
         upload = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath")
         import_button = gr.Button("Import")
         export_button = gr.Button("Export all entries")
-        download = gr.File(label="Exported CSV", interactive=False)
+        download = gr.File(label="Exported CSV", interactive=False, elem_id="faq-download")
 
     def refresh(text, intent):
         return faq_table(sessions, text or "", intent)

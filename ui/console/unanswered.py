@@ -69,7 +69,12 @@ def queue_summary(groups: list[QuestionGroup]) -> str:
     if not groups:
         return "Nothing waiting: every recent question was answered with confidence."
     turns = sum(group.count for group in groups)
-    return f"{len(groups)} questions waiting ({turns} turns). Click one to see its turns and create an entry."
+    return (f"{_count(len(groups), 'question')} waiting ({_count(turns, 'turn')}). "
+            "Click one to see its turns and create an entry.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def build_unanswered_tab(runtime: Runtime) -> None:
@@ -80,7 +85,8 @@ def build_unanswered_tab(runtime: Runtime) -> None:
     summary = gr.Markdown()
     queue = gr.Dataframe(headers=QUEUE_COLUMNS, interactive=False, wrap=True, max_height=400,
                          elem_id="unanswered-table")
-    turns = gr.Dataframe(headers=TURN_COLUMNS, label="Turns in this group", interactive=False, wrap=True)
+    turns = gr.Dataframe(headers=TURN_COLUMNS, label="Turns in this group", interactive=False, wrap=True,
+                         column_widths=["14%", "12%", "24%", "34%", "8%", "8%"])
     create = gr.Button("Create FAQ entry from this", elem_id="unanswered-create")
     gr.Markdown("New FAQ entry (write the answer, check the intent, then save):")
     editor = build_faq_editor(intent_choices(sessions), "unanswered")
