@@ -54,10 +54,10 @@ def turns_frame(group: QuestionGroup) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TURN_COLUMNS)
 
 
-def faq_form_from_group(group: QuestionGroup) -> FaqForm:
-    """A new entry: the group's newest question, its other wordings as alternates, and the intent the
-    assistant routed most of them to; staff write the answer."""
-    intents = Counter(turn.intent for turn in group.turns if turn.intent)
+def faq_form_from_group(group: QuestionGroup, known_intents: list[str]) -> FaqForm:
+    """A new entry: the group's newest question, its other wordings as alternates, and the known intent
+    the assistant routed most of them to; staff write the answer."""
+    intents = Counter(turn.intent for turn in group.turns if turn.intent in known_intents)
     return FaqForm(
         question=group.question if group.wordings else "",
         alternates="\n".join(group.wordings[1:]),
@@ -89,14 +89,16 @@ def build_unanswered_tab(runtime: Runtime) -> None:
                          column_widths=["14%", "12%", "24%", "34%", "8%", "8%"])
     create = gr.Button("Create FAQ entry from this", elem_id="unanswered-create")
     gr.Markdown("New FAQ entry (write the answer, check the intent, then save):")
-    editor = build_faq_editor(intent_choices(sessions), "unanswered")
+    intents = intent_choices(sessions)
+    editor = build_faq_editor(intents, "unanswered")
     save = gr.Button("Save FAQ entry", variant="primary", elem_id="unanswered-save")
     status = gr.Markdown(elem_id="unanswered-status")
     chosen = gr.State(None)
 
     def on_refresh():
+        """The queue again; the selection is cleared because the rows may have moved."""
         groups = load_queue(sessions, runtime.retriever, options)
-        return groups, queue_frame(groups), queue_summary(groups)
+        return groups, queue_frame(groups), queue_summary(groups), None, pd.DataFrame(columns=TURN_COLUMNS)
 
     def on_select(groups, evt: gr.SelectData):
         index = evt.index[0]
@@ -105,14 +107,15 @@ def build_unanswered_tab(runtime: Runtime) -> None:
     def on_create(groups, index):
         if index is None or index >= len(groups):
             return [*form_values(FaqForm()), "Pick a question in the queue first."]
-        return [*form_values(faq_form_from_group(groups[index])), ""]
+        return [*form_values(faq_form_from_group(groups[index], intents)), ""]
 
     def on_save(*values):
         message, faq_id = save_faq(sessions, runtime.retriever, read_form(*values))
-        return [message, id_text(faq_id), *on_refresh(), None, pd.DataFrame(columns=TURN_COLUMNS)]
+        return [message, id_text(faq_id), *on_refresh()]
 
-    refresh.click(on_refresh, None, [groups_state, queue, summary])
-    gr.on(None, on_refresh, None, [groups_state, queue, summary])  # on page load
+    queue_outputs = [groups_state, queue, summary, chosen, turns]
+    refresh.click(on_refresh, None, queue_outputs)
+    gr.on(None, on_refresh, None, queue_outputs)  # on page load
     queue.select(on_select, [groups_state], [chosen, turns])
     create.click(on_create, [groups_state, chosen], [*editor.inputs, status])
-    save.click(on_save, editor.inputs, [status, editor.faq_id, groups_state, queue, summary, chosen, turns])
+    save.click(on_save, editor.inputs, [status, editor.faq_id, *queue_outputs])
