@@ -121,7 +121,8 @@ def unanswered_queue(
 
 
 def _answered_since(
-    session: Session, retriever: HybridRetriever, group: QuestionGroup, vector, last_change
+    session: Session, retriever: HybridRetriever, group: QuestionGroup, vector: np.ndarray,
+    last_change: dt.datetime | None,
 ) -> bool:
     """True when an entry created or edited after the group's newest turn now answers its question."""
     if group.question == NO_WORDS or last_change is None or last_change <= group.newest_at:
