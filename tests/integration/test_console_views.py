@@ -7,7 +7,7 @@ import datetime as dt
 
 from knowledge_base.db import session_scope
 from knowledge_base.question_groups import QueueOptions
-from knowledge_base.repositories.conversations import conversation_messages
+from knowledge_base.repositories.conversations import add_message, conversation_messages, open_conversation
 from knowledge_base.repositories.handoffs import open_handoff
 from tests.turns import NOON, rate, record_turn
 from ui.console.analytics import analytics_view
@@ -63,6 +63,16 @@ def test_staff_reply_from_the_inbox_reaches_the_customers_conversation(sessions)
     assert [m["role"] for m in history] == ["user", "assistant", "assistant"]
     assert history[-1]["content"] == "**Staff:** Sorry about that! A new one is on its way."
     assert history[1]["content"].endswith("*(handoff, intent human_agent)*")
+
+
+def test_inbox_shows_voice_notes_and_attachments_by_name(sessions):
+    ticket_id, public_id = handed_off_conversation(sessions)
+    with session_scope(sessions) as session:
+        conversation = open_conversation(session=session, public_id=public_id)
+        add_message(session=session, conversation=conversation, role="customer", text="",
+                    transcript="here is the photo", attachments=["/data/uploads/ab12/box.jpg", "/x/note.webm"])
+    assert conversation_history(sessions, ticket_id)[-1] == {
+        "role": "user", "content": "(voice note) here is the photo\n\n*Attached: box.jpg, note.webm*"}
 
 
 def test_inbox_refusals_and_resolving(sessions):

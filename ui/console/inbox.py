@@ -4,6 +4,8 @@ to the assistant."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +36,10 @@ def chat_message(message: Message) -> dict:
     """A stored message as a Chatbot message; staff replies are labelled so they stand out."""
     text = message.text or ""
     if message.transcript and not text:
-        text = f"🎤 {message.transcript}"
+        text = f"(voice note) {message.transcript}"
+    if message.attachments:
+        names = ", ".join(Path(path).name for path in message.attachments)
+        text = f"{text}\n\n*Attached: {names}*".strip()
     if message.role == "staff":
         text = f"**Staff:** {text}"
     elif message.role == "assistant" and message.action:
