@@ -13,26 +13,38 @@ def open_chat(page, url: str) -> None:
 
 
 def send(page, text: str = "", files: tuple[Path, ...] = ()) -> None:
-    """Type and/or attach, then send; waits until the turn is answered (the input is usable again)."""
+    """Type and/or attach, then send; waits until the turn is answered."""
     if files:
-        page.locator("#message input[type=file]").set_input_files([str(f) for f in files])
-        page.locator("#message").get_by_role("img").or_(page.locator("#message audio")).first.wait_for()
+        attach(page, *files)
     box = page.locator("#message textarea")
     box.fill(text)
-    before = assistant_messages(page).count()
     box.press("Enter")
-    wait_for_answer(page, before)
+    wait_for_answer(page)
 
 
-def wait_for_answer(page, before: int) -> None:
+def attach(page, *files: Path) -> None:
+    page.locator("#message input[type=file]").set_input_files([str(f) for f in files])
+    page.locator(ATTACHED).first.wait_for()
+
+
+ATTACHED = "#message .thumbnail-item, #message audio, #message img"
+
+
+def wait_for_answer(page) -> None:
+    """The turn is over when the box is empty again (it keeps the message until the send starts), holds no
+    attachment, is usable, no progress note is left, and the conversation ends with the assistant.
+
+    Counting answers instead would be fooled by a stored conversation that a reload brings back late."""
     page.wait_for_function(
-        """([before]) => {
-            const bots = document.querySelectorAll('#conversation .bot-row');
+        """(attached) => {
             const box = document.querySelector('#message textarea');
-            const pending = document.querySelector('#conversation .thought-group');
-            return box && !box.disabled && bots.length > before && !pending;
+            const rows = document.querySelectorAll('#conversation .message-row');
+            const last = rows[rows.length - 1];
+            return box && !box.disabled && box.value === '' && !document.querySelector(attached)
+                && !document.querySelector('#conversation .thought-group')
+                && last && last.classList.contains('bot-row');
         }""",
-        arg=[before],
+        arg=ATTACHED,
         timeout=ANSWER_TIMEOUT_MS,
     )
 

@@ -10,7 +10,7 @@ import pytest
 from knowledge_base.db import session_scope
 from knowledge_base.models import FaqEntry
 from tests.audio_samples import espeak_available, speak
-from tests.browser.chat_page import conversation_text, last_answer, open_chat, send, wait_for_answer
+from tests.browser.chat_page import attach, conversation_text, last_answer, open_chat, send, wait_for_answer
 
 pytestmark = pytest.mark.slow
 
@@ -59,13 +59,11 @@ def test_product_photo_brings_that_product(live_server, page, shot):
 def test_voice_note_shows_its_transcript_and_an_answer(live_server, page, shot, tmp_path):
     note = speak("How long does delivery to Germany take?", tmp_path / "voice-note.wav")
     open_chat(page, live_server.url)
-    page.locator("#message input[type=file]").set_input_files(str(note))
-    page.locator("#message audio").or_(page.locator("#message .file-preview, #message .thumbnail-item")).first.wait_for()
-    before = page.locator("#conversation .bot-row").count()
+    attach(page, note)
     page.locator("#message textarea").press("Enter")
     page.get_by_text("Transcribing your voice note").wait_for()
     shot(page, "transcribing")
-    wait_for_answer(page, before)
+    wait_for_answer(page)
     shot(page, "voice-answered")
     text = conversation_text(page)
     assert "Voice note:" in text and "germany" in text.lower()
@@ -76,11 +74,12 @@ def test_unsure_answer_offers_closest_questions_as_buttons(live_server, page, sh
     open_chat(page, live_server.url)
     send(page, "my thing is broken")
     assert "low confidence" in last_answer(page)
-    option = page.locator("#conversation .option", has_text="My item arrived damaged. What should I do?")
+    chosen = "My item arrived damaged. What should I do?"
     shot(page, "suggestions")
-    before = page.locator("#conversation .bot-row").count()
-    option.click()
-    wait_for_answer(page, before)
+    page.locator("#conversation .option", has_text=chosen).click()
+    page.wait_for_function(
+        "(q) => [...document.querySelectorAll('#conversation .user-row')].pop()?.innerText.includes(q)", arg=chosen)
+    wait_for_answer(page)
     shot(page, "suggestion-answered")
     assert 'Source: FAQ #' in last_answer(page)
     assert '"My item arrived damaged. What should I do?"' in last_answer(page)
@@ -90,11 +89,9 @@ def test_bad_file_gets_a_short_friendly_message(live_server, page, shot, tmp_pat
     fake = tmp_path / "photo.png"
     fake.write_bytes(b"this is not a picture at all " * 20)
     open_chat(page, live_server.url)
-    page.locator("#message input[type=file]").set_input_files(str(fake))
-    page.wait_for_timeout(500)
-    before = page.locator("#conversation .bot-row").count()
+    attach(page, fake)
     page.locator("#message textarea").press("Enter")
-    wait_for_answer(page, before)
+    wait_for_answer(page)
     shot(page, "bad-file")
     answer = last_answer(page)
     assert "Traceback" not in conversation_text(page)

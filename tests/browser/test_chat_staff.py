@@ -58,6 +58,9 @@ def test_staff_edit_of_an_answer_reaches_the_chat(live_server, page, staff_page,
     staff_page.locator("#faq-search textarea, #faq-search input").first.fill("return")
     staff_page.locator("#faq-search textarea, #faq-search input").first.press("Enter")
     click_row(staff_page, "faq-table", "How do I return an item")
+    staff_page.wait_for_function(  # the form is filled by the row's select event; edit only after that
+        "() => [...document.querySelectorAll('#faq-question textarea, #faq-question input')]"
+        ".some(e => e.value === 'How do I return an item?')")
     answer_box = staff_page.locator("#faq-answer textarea")
     answer_box.fill(edited)
     staff_page.locator("#faq-save").click()
