@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := dataset-fashion-mnist espeak-ng fonts-dejavu-core fonts-liberation
+APT_PACKAGES := chromium dataset-fashion-mnist espeak-ng fonts-dejavu-core fonts-liberation
 
 export ASSISTANT_DATA_DIR ?= $(CURDIR)/data
 
@@ -27,7 +27,7 @@ system-packages:
 
 run: install
 	$(BIN)/assistant init
-	$(BIN)/assistant seed
+	$(BIN)/assistant seed --demo-staff
 	$(BIN)/assistant serve
 
 test: install

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant import cli_faq, cli_router
+from assistant import cli_faq, cli_router, cli_staff
 from assistant.cli_common import print_json, reports_errors, start_runtime
 from assistant.types import UserTurn
 from knowledge_base.db import session_scope
@@ -16,6 +16,7 @@ from knowledge_base.seed import seed_demo_store
 
 app = typer.Typer(help="Self-hosted multimodal customer-service assistant.", no_args_is_help=True)
 app.add_typer(cli_faq.app, name="faq")
+app.add_typer(cli_staff.app, name="staff")
 products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
 cli_router.register(app)
@@ -33,7 +34,11 @@ def init() -> None:
 
 @app.command()
 @reports_errors
-def seed() -> None:
+def seed(
+    demo_staff: Annotated[
+        bool, typer.Option("--demo-staff", help="Also create (or reset) the demo staff account 'demo-staff'.")
+    ] = False,
+) -> None:
     """Load the demo store (idempotent) and index its FAQ entries."""
     runtime = start_runtime()
     with session_scope(runtime.sessions) as session:
@@ -44,6 +49,8 @@ def seed() -> None:
         f"seeded {report.intents} intents, {report.faqs} FAQ entries, {report.products} products, "
         f"{report.orders} orders; {embedded} entries (re)embedded, {photos} product photos embedded"
     )
+    if demo_staff:
+        typer.echo(cli_staff.ensure_demo_staff(runtime, runtime.settings.demo_staff_password))
 
 
 @app.command()
@@ -166,11 +173,11 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: ASSISTANT_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: ASSISTANT_PORT.")] = None,
 ) -> None:
-    """Start the web chat."""
-    from ui.app import launch
+    """Start the web chat at / and the staff console at /admin."""
+    from ui.server import serve as serve_web
 
     runtime = start_runtime()
-    launch(runtime, host=host or runtime.settings.host, port=port or runtime.settings.port)
+    serve_web(runtime, host=host or runtime.settings.host, port=port or runtime.settings.port)
 
 
 if __name__ == "__main__":

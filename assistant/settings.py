@@ -95,6 +95,31 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `assistant serve` listens on.")
     port: int = Field(default=7860, description="Port `assistant serve` listens on.")
     root_path: str = Field(default="", description="URL prefix when served behind a reverse proxy.")
+    queue_max_size: int = Field(
+        default=64, ge=1, description="Most chat turns waiting at once; past it customers are told it is busy."
+    )
+    model_concurrency: int | None = Field(
+        default=None, ge=1,
+        description="Chat turns that run models at the same time, shared by every such handler; "
+        "default 1 on CPU and 4 with CUDA.",
+    )
+    staff_poll_seconds: float = Field(
+        default=3.0, gt=0, description="How often an open chat checks for replies written by staff."
+    )
+    session_secret: str | None = Field(
+        default=None,
+        description="Key that encrypts the conversation id kept in the customer's browser; unset, a new "
+        "key each start (conversations then come back after a reload but not after a restart).",
+    )
+    demo_staff_password: str | None = Field(
+        default=None, description="Password of the demo staff account made by `assistant seed --demo-staff`."
+    )
+
+    def resolved_model_concurrency(self, device: str) -> int:
+        """The shared limit for handlers that run models: the setting, else 1 on CPU and 4 on CUDA."""
+        if self.model_concurrency is not None:
+            return self.model_concurrency
+        return 4 if device == "cuda" else 1
 
     def resolved_database_url(self) -> str:
         if self.database_url:

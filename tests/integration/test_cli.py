@@ -128,17 +128,3 @@ def test_models_lists_the_text_encoder(data_dir):
     assert rows[0]["role"] == "text encoder"
     assert rows[0]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert rows[0]["device"] == "cpu"
-
-
-def test_web_chat_answers_with_its_source_and_keeps_the_conversation(data_dir):
-    from assistant.runtime import Runtime
-    from assistant.settings import Settings
-    from ui.app import build_app, handle_message
-
-    runtime = Runtime.start(Settings(data_dir=data_dir, database_url=None))
-    assert build_app(runtime) is not None
-    _, history, conversation = handle_message(runtime, "can I pay with PayPal?", [], None)
-    assert history[-1]["role"] == "assistant" and "Source: FAQ #" in history[-1]["content"]
-    _, history, same = handle_message(runtime, "   ", history, conversation)
-    assert same == conversation
-    assert history[-1]["content"].startswith("The question is empty")

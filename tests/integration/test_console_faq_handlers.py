@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from knowledge_base.db import session_scope
+from knowledge_base.repositories.faqs import count_faqs
+from ui.console.faq import (
+    FaqForm,
+    delete_faq_entry,
+    export_csv,
+    faq_table,
+    import_csv,
+    load_faq,
+    save_faq,
+)
+
+GIFT = FaqForm(
+    question="Do you offer gift wrapping?",
+    answer="Yes: choose gift wrapping at checkout for 3 euros.",
+    intent="shipping_info",
+    alternates="Can you wrap a present?\n\ngift box?",
+    tags="Gifts, checkout",
+)
+
+
+def search(sessions, retriever, query):
+    with session_scope(sessions) as session:
+        return retriever.search(session, query)
+
+
+def test_saved_entry_is_searchable_at_once(sessions, retriever):
+    status, faq_id = save_faq(sessions, retriever, GIFT)
+    assert status == f"Added FAQ entry {faq_id}; the chat answers with it from now on."
+    result = search(sessions, retriever, "can you wrap a present")
+    assert result.confident and result.best.faq_id == faq_id
+    assert load_faq(sessions, faq_id) == FaqForm(
+        faq_id=faq_id, question=GIFT.question, answer=GIFT.answer, intent="shipping_info",
+        alternates="Can you wrap a present?\ngift box?", tags="gifts, checkout", active=True,
+    )
+
+
+def test_edited_answer_is_what_search_returns(sessions, retriever):
+    _, faq_id = save_faq(sessions, retriever, GIFT)
+    form = load_faq(sessions, faq_id)
+    status, same_id = save_faq(sessions, retriever, FaqForm(**{**form.__dict__, "answer": "Not any more, sorry."}))
+    assert (status, same_id) == (f"Saved FAQ entry {faq_id}; the chat answers with it from now on.", faq_id)
+    assert search(sessions, retriever, "gift wrapping").best.answer == "Not any more, sorry."
+
+
+def test_inactive_entry_is_not_found(sessions, retriever):
+    _, faq_id = save_faq(sessions, retriever, GIFT)
+    save_faq(sessions, retriever, FaqForm(**{**load_faq(sessions, faq_id).__dict__, "active": False}))
+    assert all(hit.faq_id != faq_id for hit in search(sessions, retriever, "gift wrapping").hits)
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (FaqForm(question="Gift wrap?", answer="Yes."), "needs a question, an answer and an intent"),
+        (FaqForm(question="   ", answer="Yes.", intent="shipping_info"), "The question is empty"),
+        (FaqForm(question="Gift wrap?", answer="Yes.", intent="gifts"), "Unknown intent 'gifts'"),
+        (FaqForm(faq_id=404, answer="Yes."), "no FAQ entry with id 404"),
+    ],
+)
+def test_refused_save_says_why_and_changes_nothing(sessions, retriever, form, message):
+    status, _ = save_faq(sessions, retriever, form)
+    assert status.startswith("Not done: ") and message in status
+    with session_scope(sessions) as session:
+        assert count_faqs(session=session) == 0
+
+
+def test_duplicate_question_names_the_existing_entry(sessions, retriever):
+    _, faq_id = save_faq(sessions, retriever, GIFT)
+    status, _ = save_faq(sessions, retriever, FaqForm(**{**GIFT.__dict__, "question": "do you offer GIFT wrapping"}))
+    assert f"already exists as FAQ entry {faq_id}" in status
+
+
+def test_table_searches_text_and_filters_by_intent(sessions, retriever):
+    save_faq(sessions, retriever, GIFT)
+    save_faq(sessions, retriever, FaqForm(question="How do I get a refund?", answer="Send it back within 30 days.",
+                                          intent="return_refund"))
+    assert list(faq_table(sessions)["question"]) == ["Do you offer gift wrapping?", "How do I get a refund?"]
+    assert list(faq_table(sessions, "30 DAYS")["question"]) == ["How do I get a refund?"]
+    assert list(faq_table(sessions, "", "shipping_info")["question"]) == ["Do you offer gift wrapping?"]
+    row = faq_table(sessions, "gift").iloc[0]
+    assert row["alternates"] == "Can you wrap a present? | gift box?"
+    assert (row["tags"], row["active"]) == ("gifts, checkout", "yes")
+
+
+def test_delete(sessions, retriever):
+    _, faq_id = save_faq(sessions, retriever, GIFT)
+    assert delete_faq_entry(sessions, None) == "Not done: Pick an entry in the table first."
+    assert delete_faq_entry(sessions, faq_id) == f"Deleted FAQ entry {faq_id}."
+    assert faq_table(sessions).empty
+    assert delete_faq_entry(sessions, faq_id) == f"Not done: There is no FAQ entry with id {faq_id}."
+
+
+def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
+    save_faq(sessions, retriever, GIFT)
+    path = export_csv(sessions, tmp_path / "out")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert rows == [{"question": GIFT.question, "answer": GIFT.answer, "intent": "shipping_info",
+                     "alternates": "Can you wrap a present?|gift box?", "tags": "gifts|checkout"}]
+    path.write_text(path.read_text(encoding="utf-8") + "Can I pay by invoice?,Yes for companies.,payment_billing,,\n",
+                    encoding="utf-8")
+    assert import_csv(sessions, retriever, str(path)) == "Imported 2 rows: 1 added, 1 updated."
+    assert search(sessions, retriever, "pay by invoice").best.answer == "Yes for companies."
+
+
+def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path):
+    bad_row = tmp_path / "bad.csv"
+    bad_row.write_text("question,answer,intent\nGift wrap?,Yes.,gifts\n", encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("question,answer,intent\nTaille?,Oui, très.,shipping_info\n".encode("latin-1"))
+    assert import_csv(sessions, retriever, None) == "Not done: Choose a CSV file to import first."
+    assert "row 2: unknown intent 'gifts'" in import_csv(sessions, retriever, str(bad_row))
+    assert "is not UTF-8 text" in import_csv(sessions, retriever, str(latin))
+    with session_scope(sessions) as session:
+        assert count_faqs(session=session) == 0

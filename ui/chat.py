@@ -1,0 +1,218 @@
+"""Customer chat: plain handler functions, then the Blocks layout and wiring behind ``build_chat()``.
+
+Every turn is stored by the pipeline as it happens; what the chat shows is rebuilt from the stored
+conversation, so a page reload (the conversation id is kept, encrypted, in the browser) and a staff reply
+look the same as a live turn. Models live in the shared ``Runtime``, never in per-session state.
+"""
+
+import logging
+from collections.abc import Iterator
+
+import gradio as gr
+
+from assistant.loading import pick_device
+from assistant.runtime import Runtime
+from assistant.types import UserTurn
+from knowledge_base.db import session_scope
+from knowledge_base.repositories.conversations import add_message, conversation_messages, open_conversation
+from knowledge_base.repositories.feedback import THUMBS_DOWN, THUMBS_UP, clear_feedback, record_feedback
+from knowledge_base.repositories.handoffs import open_handoff
+from ui.chat_view import ChatView, friendly_error, pending_entries, view_of
+from ui.uploads import keep_attachments
+
+log = logging.getLogger(__name__)
+
+MODELS_CONCURRENCY_ID = "models"
+HANDOFF_REASON = "The customer asked to talk to a person."
+HANDOFF_TEXT = (
+    "I have asked a member of our team to join this conversation. They will reply here, "
+    "usually within a few minutes during opening hours; you can keep this page open."
+)
+BROWSER_KEY = "ferngrove-conversation"
+
+
+def load_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
+    if not conversation_id:
+        return ChatView()
+    with session_scope(runtime.sessions) as session:
+        return view_of(conversation_messages(session=session, public_id=conversation_id))
+
+
+def answer_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str | None):
+    """Run one customer turn; returns the conversation as now stored and its id.
+
+    On failure the customer's turn and a short explanation are shown after the stored conversation.
+    """
+    try:
+        attachments = keep_attachments(files, runtime.settings.data_dir)
+        turn = UserTurn(text=text or "", conversation_id=conversation_id, images=attachments.images,
+                        audio=attachments.audio)
+        reply = runtime.assistant.respond(turn)
+        return load_view(runtime, reply.conversation_id), reply.conversation_id
+    except Exception as error:  # every failure reaches the customer as a short message, never a trace
+        message = friendly_error(error)
+    view = _safe_view(runtime, conversation_id)
+    for entry in pending_entries(text or "", files)[:-1]:
+        view.add(entry)
+    view.add({"role": "assistant", "content": message})
+    return view, conversation_id
+
+
+def _safe_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
+    try:
+        return load_view(runtime, conversation_id)
+    except Exception as error:
+        friendly_error(error)
+        return ChatView()
+
+
+def send(runtime: Runtime, message: dict | None, history: list, conversation_id: str | None,
+         message_ids: list) -> Iterator[tuple]:
+    """The send handler: shows the turn with a progress note at once, then the stored answer."""
+    text = (message or {}).get("text") or ""
+    files = [str(f) for f in (message or {}).get("files") or []]
+    busy = gr.update(value=None, interactive=False)
+    yield busy, list(history or []) + pending_entries(text, files), conversation_id, message_ids
+    view, conversation_id = answer_turn(runtime, text, files, conversation_id)
+    yield gr.update(value=None, interactive=True), view.history, conversation_id, view.message_ids
+
+
+def rate_answer(runtime: Runtime, message_ids: list, index, liked) -> str | None:
+    """Store a thumbs up / down (or its removal) for the answer at ``index``; returns a note on refusal."""
+    position = index[0] if isinstance(index, (list, tuple)) else index
+    message_id = message_ids[position] if 0 <= position < len(message_ids or []) else None
+    if message_id is None:
+        return "Only the assistant's answers can be rated."
+    try:
+        with session_scope(runtime.sessions) as session:
+            if liked is True or liked is False:
+                rating = THUMBS_UP if liked else THUMBS_DOWN
+                record_feedback(session=session, message_id=message_id, rating=rating)
+            else:
+                clear_feedback(session=session, message_id=message_id)
+    except Exception as error:
+        return friendly_error(error)
+    return None
+
+
+def hand_off(runtime: Runtime, conversation_id: str | None) -> tuple[ChatView, str | None]:
+    """Open a hand-off ticket (starting a conversation when there is none) and say so in the chat."""
+    try:
+        with session_scope(runtime.sessions) as session:
+            conversation = open_conversation(session=session, public_id=conversation_id)
+            open_handoff(session=session, conversation=conversation, reason=HANDOFF_REASON)
+            add_message(session=session, conversation=conversation, role="assistant", text=HANDOFF_TEXT,
+                        action="handoff")
+            conversation_id = conversation.public_id
+    except Exception as error:
+        view = _safe_view(runtime, conversation_id)
+        view.add({"role": "assistant", "content": friendly_error(error)})
+        return view, conversation_id
+    return load_view(runtime, conversation_id), conversation_id
+
+
+def restore(runtime: Runtime, conversation_id: str | None) -> tuple[ChatView, str | None]:
+    """The stored conversation kept in the browser; a fresh start when it no longer exists."""
+    try:
+        return load_view(runtime, conversation_id), conversation_id
+    except Exception as error:
+        friendly_error(error)
+        return ChatView(), None
+
+
+def new_staff_replies(runtime: Runtime, conversation_id: str | None, message_ids: list) -> ChatView | None:
+    """The conversation again when staff wrote in it since it was last shown, else None."""
+    if not conversation_id:
+        return None
+    shown = max((i for i in message_ids or [] if i is not None), default=0)
+    try:
+        with session_scope(runtime.sessions) as session:
+            messages = conversation_messages(session=session, public_id=conversation_id)
+    except Exception as error:
+        friendly_error(error)
+        return None
+    if not any(m.role == "staff" and m.id > shown for m in messages):
+        return None
+    return view_of(messages)
+
+
+def ask_json(runtime: Runtime, text: str, conversation_id: str | None) -> dict:
+    """The public ``/ask`` API: one typed turn, answered as ``Reply.as_json()``; errors as ``gr.Error``."""
+    try:
+        return runtime.assistant.respond(UserTurn(text=text or "", conversation_id=conversation_id or None)).as_json()
+    except Exception as error:
+        raise gr.Error(friendly_error(error)) from None
+
+
+def build_chat(runtime: Runtime) -> gr.Blocks:
+    settings = runtime.settings
+    with gr.Blocks(title="Ferngrove Apparel help") as chat:
+        gr.Markdown("## Ferngrove Apparel: customer help\nAsk by typing, attach a photo or a screenshot, "
+                    "or record a voice note.")
+        conversation = gr.BrowserState(None, storage_key=BROWSER_KEY, secret=settings.session_secret)
+        message_ids = gr.State([])
+        chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="conversation",
+                             group_consecutive_messages=False)
+        message = gr.MultimodalTextbox(
+            label="Your message", placeholder="Ask about delivery, returns, sizes… or attach a photo",
+            file_types=["image", "audio"], file_count="multiple", sources=["upload", "microphone"],
+            elem_id="message",
+        )
+        with gr.Row():
+            person = gr.Button("Talk to a person", variant="secondary", elem_id="talk-to-person")
+        note = gr.Markdown(elem_id="chat-note")
+        poll = gr.Timer(settings.staff_poll_seconds)
+        _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, person, note, poll)
+    return chat
+
+
+def _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, person, note, poll) -> None:
+    turn_outputs = [message, chatbot, conversation, message_ids]
+    model_limits = {
+        "concurrency_limit": runtime.settings.resolved_model_concurrency(pick_device(runtime.settings.device)),
+        "concurrency_id": MODELS_CONCURRENCY_ID,
+    }
+    # the chat shows its own progress note; Gradio's overlay would also cover the chat when the queue is full
+    quiet = {"show_progress": "hidden"}
+
+    def on_send(text_and_files, history, conversation_id, ids):
+        yield from send(runtime, text_and_files, history, conversation_id, ids)
+
+    def on_option(history, conversation_id, ids, selected: gr.SelectData):
+        yield from send(runtime, {"text": selected.value, "files": []}, history, conversation_id, ids)
+
+    def on_like(ids, data: gr.LikeData):
+        return rate_answer(runtime, ids, data.index, data.liked) or ""
+
+    def on_person(conversation_id):
+        view, conversation_id = hand_off(runtime, conversation_id)
+        return view.history, conversation_id, view.message_ids
+
+    def on_load(conversation_id):
+        view, conversation_id = restore(runtime, conversation_id)
+        return view.history, conversation_id, view.message_ids
+
+    def ask(text: str, conversation_id: str | None = None) -> dict:
+        """Ask as a customer; pass the returned conversation_id back to continue the conversation."""
+        return ask_json(runtime, text, conversation_id)
+
+    def on_clear():
+        return None, []
+
+    def on_tick(conversation_id, ids):
+        view = new_staff_replies(runtime, conversation_id, ids)
+        return (gr.skip(), gr.skip()) if view is None else (view.history, view.message_ids)
+
+    inputs = [message, chatbot, conversation, message_ids]
+    message.submit(on_send, inputs, turn_outputs, api_name="send", **model_limits, **quiet)
+    chatbot.option_select(on_option, [chatbot, conversation, message_ids], turn_outputs,
+                          api_visibility="private", **model_limits, **quiet)
+    gr.api(ask, api_name="ask", **model_limits)
+    chatbot.clear(on_clear, None, [conversation, message_ids], api_visibility="private", queue=False)
+    chatbot.like(on_like, [message_ids], [note], api_visibility="private", queue=False)
+    person.click(on_person, [conversation], [chatbot, conversation, message_ids], api_name="talk_to_person",
+                 queue=False)
+    chat.load(on_load, [conversation], [chatbot, conversation, message_ids], api_visibility="private",
+              queue=False)
+    poll.tick(on_tick, [conversation, message_ids], [chatbot, message_ids], api_visibility="private",
+              queue=False, show_progress="hidden")

@@ -1,0 +1,133 @@
+"""What the chat shows: stored messages turned into Chatbot entries, and errors turned into plain words."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import AssistantError, ModelError, StorageError, UserInputError
+from knowledge_base.models import Message
+from ui.uploads import kind_of
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on our side. Please try again in a moment."
+STORAGE_TROUBLE = "Sorry, we could not save your message just now. Please try again in a moment."
+MODEL_TROUBLE = (
+    "Sorry, I cannot read photos or voice notes right now. Please type your question instead."
+)
+STAFF_LABEL = "Ferngrove team"
+HIGH_CONFIDENCE = 0.75
+MEDIUM_CONFIDENCE = 0.55
+
+
+@dataclass
+class ChatView:
+    """Chatbot entries and, for each entry, the stored message it shows (None for notes not stored)."""
+
+    history: list[dict] = field(default_factory=list)
+    message_ids: list[int | None] = field(default_factory=list)
+
+    @property
+    def last_message_id(self) -> int:
+        return max((i for i in self.message_ids if i is not None), default=0)
+
+    def add(self, entry: dict, message_id: int | None = None) -> None:
+        self.history.append(entry)
+        self.message_ids.append(message_id)
+
+
+def confidence_label(confidence: float) -> str:
+    if confidence >= HIGH_CONFIDENCE:
+        return "high confidence"
+    return "medium confidence" if confidence >= MEDIUM_CONFIDENCE else "low confidence"
+
+
+def answer_markdown(message: Message) -> str:
+    """The answer, then its source FAQ entry and confidence label when it was taken from one."""
+    lines = [message.text]
+    label = confidence_label(message.confidence) if message.confidence is not None else None
+    if message.action == "answer":
+        for source in message.sources[:1]:
+            lines.append(f"\n*Source: FAQ #{source['faq_id']}, \"{source['question']}\" ({label})*")
+    elif label and message.action not in (None, "handoff"):
+        lines.append(f"\n*({label})*")
+    return "\n".join(lines)
+
+
+def suggestion_options(message: Message) -> list[dict]:
+    """Closest questions offered as buttons when the assistant was not sure."""
+    if message.action in ("answer", "product", "handoff") or not message.sources:
+        return []
+    return [{"label": s["question"], "value": s["question"]} for s in message.sources]
+
+
+def _attachment_entry(path_text: str) -> dict:
+    path = Path(path_text)
+    if path.is_file():
+        return {"role": "user", "content": {"path": str(path)}}
+    what = "voice note" if _safe_kind(path_text) == "audio" else "photo"
+    return {"role": "user", "content": f"*(a {what} that is no longer stored)*"}
+
+
+def add_customer_message(view: ChatView, message: Message) -> None:
+    for attachment in message.attachments:
+        view.add(_attachment_entry(attachment), message.id)
+    if message.transcript:
+        view.add({"role": "user", "content": f"*Voice note:* \"{message.transcript}\""}, message.id)
+    if message.text:
+        view.add({"role": "user", "content": message.text}, message.id)
+
+
+def view_of(messages: list[Message]) -> ChatView:
+    """The Chatbot entries of a stored conversation, in the order they happened."""
+    view = ChatView()
+    for message in messages:
+        if message.role == "customer":
+            add_customer_message(view, message)
+        elif message.role == "staff":
+            view.add({"role": "assistant", "content": f"**{STAFF_LABEL}:** {message.text}"}, message.id)
+        else:
+            entry = {"role": "assistant", "content": answer_markdown(message)}
+            if options := suggestion_options(message):
+                entry["options"] = options
+            view.add(entry, message.id)
+    return view
+
+
+def pending_entries(text: str, files: list[str]) -> list[dict]:
+    """The customer's turn as shown while it is being answered, with a note of what is happening."""
+    entries = [{"role": "user", "content": {"path": f}} for f in files]
+    if text.strip():
+        entries.append({"role": "user", "content": text})
+    kinds = {_safe_kind(f) for f in files}
+    note = "Transcribing your voice note…" if "audio" in kinds else (
+        "Looking at your picture…" if "image" in kinds else "Looking for the answer…"
+    )
+    entries.append({"role": "assistant", "content": "", "metadata": {"title": note, "status": "pending"}})
+    return entries
+
+
+def _safe_kind(path: str) -> str:
+    try:
+        return kind_of(Path(path))
+    except UserInputError:
+        return "other"
+
+
+def friendly_error(error: Exception) -> str:
+    """A short message for the customer; anything unexpected is logged in full and only apologised for."""
+    if isinstance(error, UserInputError):
+        return str(error)
+    if isinstance(error, StorageError):
+        log.warning("storage problem during a chat turn: %s", error)
+        return STORAGE_TROUBLE
+    if isinstance(error, ModelError):
+        log.error("model problem during a chat turn: %s", error)
+        return MODEL_TROUBLE
+    if isinstance(error, AssistantError):
+        log.error("assistant error during a chat turn: %s", error)
+        return APOLOGY
+    log.exception("unexpected error during a chat turn", exc_info=error)
+    return APOLOGY
