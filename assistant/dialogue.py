@@ -7,9 +7,12 @@ Precedence (first that applies):
    ``order_not_found``, whatever the turn alone would route to;
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
-3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal;
+3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
+   when the router's best intent was one of the shop's and only its low confidence made the turn out of
+   scope, step 7 answers or offers the closest entries instead;
 4. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
-5. ``order_status`` -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
+5. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
+   order number is in play) -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
    when no number was given in this or an earlier turn;
 6. ``product_question`` with a photo that matches a catalogue product -> ``product``;
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
@@ -41,6 +44,8 @@ FAILED_HANDOFF_TEXT = (
     "I'm sorry I couldn't help with that. I've passed this conversation to our customer service team: "
     "a person will reply here as soon as possible."
 )
+ORDER_CONTEXT_MIN_PROBABILITY = 0.2
+"""Router probability of order_status from which a delivery question is answered from the order in play."""
 OUT_OF_SCOPE_TEXT = (
     "I'm sorry, I can only help with questions about our shop: orders, delivery, returns, products, "
     "payments and your account. Is there anything like that I can help you with?"
@@ -143,7 +148,11 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
     if is_out_of_scope(prediction):
+        if unsure_rather_than_off_topic(prediction) and facts.result is not None:
+            return _retrieval_decision(facts, suggestions)
         return Decision("out_of_scope", OUT_OF_SCOPE_TEXT)
+    if about_the_order_in_play(prediction, facts):
+        return order_decision(facts)
     if prediction.intent in SHORT_REPLIES:
         return Decision(*SHORT_REPLIES[prediction.intent])
     if prediction.intent == "order_status":
@@ -162,6 +171,21 @@ def is_out_of_scope(prediction: IntentPrediction) -> bool:
     if prediction.router == RETRIEVAL_ROUTER:
         return False
     return prediction.out_of_scope or prediction.intent == "out_of_scope"
+
+
+def unsure_rather_than_off_topic(prediction: IntentPrediction) -> bool:
+    """The router's best intent is one of the shop's, and only its low confidence made it out of scope:
+    the closest FAQ entries are offered instead of a refusal."""
+    return bool(prediction.top_k) and prediction.top_k[0][0] != "out_of_scope"
+
+
+def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> bool:
+    """A delivery question while an order number is in play ("when will it arrive?") is about that order
+    when the router ranks order_status second with some weight."""
+    if facts.order_number is None or prediction.intent != "shipping_info":
+        return False
+    scores = dict(prediction.top_k)
+    return scores.get("order_status", 0.0) >= ORDER_CONTEXT_MIN_PROBABILITY
 
 
 def order_decision(facts: TurnFacts) -> Decision:

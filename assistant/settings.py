@@ -88,6 +88,9 @@ class Settings(BaseSettings):
         description="'fusion' (the trained text+image intent classifier, trained at start-up when its "
         "checkpoint is missing or stale) or 'retrieval' (the intent of the best FAQ hit).",
     )
+    router_max_epochs: int = Field(
+        default=60, ge=1, description="Most epochs a router training runs (early stopping usually ends it sooner)."
+    )
     batch_wait_ms: float = Field(
         default=5.0, ge=0, description="How long an encoder waits to group concurrent requests."
     )

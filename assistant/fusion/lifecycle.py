@@ -68,11 +68,11 @@ class RouterTrainer:
     """Trains, evaluates and loads the router for one settings object and its shared models."""
 
     def __init__(self, settings: Settings, sessions: sessionmaker[Session], models,
-                 options: TrainOptions = TrainOptions()) -> None:
+                 options: TrainOptions | None = None) -> None:
         self.settings = settings
         self.sessions = sessions
         self.models = models
-        self.options = options
+        self.options = options or TrainOptions(epochs=settings.router_max_epochs)
         self.folder = settings.data_dir / "router"
 
     def data(self) -> RouterData:
@@ -109,28 +109,39 @@ class RouterTrainer:
     def train(self, progress: ProgressNote | None = None, config: FusionConfig | None = None) -> FusionClassifier:
         note = progress or (lambda fraction, message: None)
         data = self.data()
-        store = self.feature_store()
-        labels = _labels(data)
-        arrays = {
-            name: store.examples(part, progress=lambda done, total, n=name: note(0.4 * done / total, f"reading {n} pictures {done}/{total}"))
-            for name, part in (("train", data.train), ("val", data.val), ("test", data.test))
-        }
-        config = config or FusionConfig(labels=labels, visual_dim=self.models.image_encoder().token_dim)
-        fitted = fit(
-            config, (arrays["train"], [e.intent for e in data.train]), (arrays["val"], [e.intent for e in data.val]),
-            self.options,
-            progress=lambda epoch, most, m: note(0.4 + 0.55 * epoch / most, f"epoch {epoch}: validation macro-F1 {m['val_macro_f1']:.3f}"),
+        arrays = self._arrays(data, note)
+        config = config or FusionConfig(labels=_labels(data), visual_dim=self.models.image_encoder().token_dim)
+
+        def epoch_note(epoch: int, most: int, metrics: dict) -> None:
+            note(0.4 + 0.55 * epoch / most, f"epoch {epoch}: validation macro-F1 {metrics['val_macro_f1']:.3f}")
+
+        fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
+                     (arrays["val"], [e.intent for e in data.val]), self.options, progress=epoch_note)
+        classifier = FusionClassifier(
+            fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
+            provenance=self._provenance(data, {}), text_encoder=self.models.text_encoder(),
         )
-        provenance = Provenance(self.models.text_encoder().name, self.models.image_encoder().name, self.current_fingerprint(data))
-        classifier = FusionClassifier(fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
-                                      provenance=provenance, text_encoder=self.models.text_encoder())
         report = evaluate(classifier, arrays["test"], [e.intent for e in data.test])
         metrics = {"test": report.as_json(), **subset_reports(classifier, arrays["test"], data.test),
                    "epochs": fitted.epochs_run, "best_epoch": fitted.best_epoch}
-        classifier.provenance = Provenance(provenance.text_model, provenance.image_encoder, provenance.fingerprint, metrics)
+        classifier.provenance = self._provenance(data, metrics)
         classifier.save(self.folder)
         note(1.0, f"done: test accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")
         return classifier
+
+    def _arrays(self, data: RouterData, note: ProgressNote) -> dict[str, list]:
+        store = self.feature_store()
+        out = {}
+        for name, start, span in (("train", 0.0, 0.3), ("val", 0.3, 0.05), ("test", 0.35, 0.05)):
+            def picture_note(done: int, total: int, name=name, start=start, span=span) -> None:
+                note(start + span * done / total, f"reading {name} pictures {done}/{total}")
+
+            out[name] = store.examples(getattr(data, name), progress=picture_note)
+        return out
+
+    def _provenance(self, data: RouterData, metrics: dict) -> Provenance:
+        return Provenance(self.models.text_encoder().name, self.models.image_encoder().name,
+                          self.current_fingerprint(data), metrics)
 
 
 def _labels(data: RouterData) -> tuple[str, ...]:

@@ -72,7 +72,7 @@ def test_voice_note_shows_its_transcript_and_an_answer(live_server, page, shot, 
 
 def test_unsure_answer_offers_closest_questions_as_buttons(live_server, page, shot):
     open_chat(page, live_server.url)
-    send(page, "my thing is broken")
+    send(page, "I have a problem with my item")
     assert "low confidence" in last_answer(page)
     chosen = "My item arrived damaged. What should I do?"
     shot(page, "suggestions")

@@ -78,3 +78,30 @@ def test_orders_search_and_analytics_charts(live_server, staff_page, shot):
     summary = staff_page.locator("#analytics-summary").inner_text()
     assert summary.startswith(f"{sum(n for _, n in days)} conversations since")
     assert "reply time:" in summary
+
+
+def test_the_test_console_shows_the_routed_intent_and_each_signal_and_stores_nothing(live_server, page, staff_page, shot):
+    from sqlalchemy import func, select
+
+    from knowledge_base.models import Message
+
+    question = "my card keeps getting declined at checkout"
+    with session_scope(live_server.runtime.sessions) as session:
+        stored_before = session.scalar(select(func.count(Message.id)))
+    open_tab(staff_page, "Test console")
+    staff_page.locator("#test-query textarea, #test-query input").first.fill(question)
+    staff_page.locator("#test-run").click()
+    summary = staff_page.locator("#test-summary", has_text="Intent:")
+    summary.wait_for()
+    shot(staff_page, "test-console")
+    text = summary.inner_text()
+    assert "payment_billing" in text
+    hits = staff_page.get_by_label("Ranked hits").inner_text()
+    assert "dense" in hits and "lexical" in hits and "bm25" in hits
+    with session_scope(live_server.runtime.sessions) as session:
+        assert session.scalar(select(func.count(Message.id))) == stored_before
+
+    open_chat(page, live_server.url)
+    send(page, question)
+    reply_line = next(line for line in text.splitlines() if line.startswith("Reply:"))
+    assert reply_line.removeprefix("Reply:").strip()[:60] in last_answer(page)  # the chat answers the same

@@ -62,9 +62,18 @@ def test_search_json_shows_each_signal_and_honours_intent_and_k(data_dir):
         assert {"faq_id", "question", "answer", "score", "dense", "lexical", "bm25"} <= set(hit)
 
 
-def test_unrelated_question_gets_closest_entries_not_an_answer(data_dir):
+def test_unrelated_question_is_politely_refused_without_an_invented_answer(data_dir):
     reply = run_json(data_dir, "ask", "what is the boiling point of mercury on mars?")
-    assert reply["action"] == "clarify"
+    assert (reply["action"], reply["intent"], reply["out_of_scope"]) == ("out_of_scope", "out_of_scope", True)
+    assert reply["sources"] == []
+    assert "orders, delivery, returns" in reply["reply"]
+
+
+def test_without_the_router_an_unrelated_question_gets_the_closest_entries(data_dir):
+    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": "", "ASSISTANT_ROUTER": "retrieval"}
+    result = CliRunner().invoke(app, ["ask", "what is the boiling point of mercury on mars?", "--json"], env=env)
+    reply = json.loads(result.stdout)
+    assert reply["action"] == "clarify" and reply["router"] == "retrieval"
     assert reply["sources"] == []
     assert 1 <= len(reply["suggestions"]) <= 3
 

@@ -106,3 +106,16 @@ def test_new_examples_make_the_checkpoint_stale_and_start_up_trains_a_new_one(ru
     assert set(trained.provenance.metrics["test"]) >= {"accuracy", "macro_f1", "per_intent"}
     again = trainer.load_or_train()
     assert again.provenance.fingerprint == trained.provenance.fingerprint
+
+
+def test_the_console_retrains_the_router_and_later_turns_use_the_new_one(runtime):
+    from ui.console.retrain import run_retraining
+
+    quick = Runtime.start(Settings(data_dir=runtime.settings.data_dir, database_url=None, router_max_epochs=2))
+    before = quick.assistant.router
+    fractions = []
+    status, metrics = run_retraining(quick, lambda fraction, message: fractions.append(fraction))
+    assert status.startswith("Retrained")
+    assert {"test / accuracy", "test / macro_f1", "image_decides / accuracy"} <= set(metrics["metric"])
+    assert quick.assistant.router is quick.router is not before
+    assert fractions[-1] == 1.0 and fractions == sorted(fractions)

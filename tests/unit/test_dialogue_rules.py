@@ -73,3 +73,32 @@ def test_a_number_given_in_passing_is_remembered():
                            DialogueState(), suggestions=3)
     assert decision.action == "answer"
     assert DialogueState().after(decision, found_order_number="FG-100154").order_number == "FG-100154"
+
+
+def test_a_router_that_is_only_unsure_gets_the_closest_entries_not_a_refusal():
+    unsure = IntentPrediction("out_of_scope", 0.31, top_k=(("damaged_or_wrong_item", 0.31), ("out_of_scope", 0.2)),
+                              out_of_scope=True, router="fusion")
+    close = result(hit(4, "damaged_or_wrong_item", 0.4), hit(5, "return_refund", 0.3))
+    decision = decide_turn(TurnFacts(unsure, close), DialogueState(), suggestions=3)
+    assert decision.action == "clarify" and [s.faq_id for s in decision.suggestions] == [4, 5]
+    off_topic = IntentPrediction("out_of_scope", 0.8, top_k=(("out_of_scope", 0.8),), out_of_scope=True, router="fusion")
+    assert decide_turn(TurnFacts(off_topic, close), DialogueState(), suggestions=3).action == "out_of_scope"
+
+
+def test_a_delivery_question_about_the_order_in_play_reports_that_order():
+    import datetime as dt
+
+    from knowledge_base.models import Order
+
+    order = Order(order_number="FG-100060", status="shipped", carrier="DHL", tracking_number="JJD1",
+                  placed_at=dt.datetime(2026, 11, 18), shipped_at=dt.datetime(2026, 11, 19),
+                  estimated_delivery=dt.date(2026, 11, 24))
+    when = IntentPrediction("shipping_info", 0.6, top_k=(("shipping_info", 0.6), ("order_status", 0.3)), router="fusion")
+    delivery_times = result(hit(2, "shipping_info", 0.7))
+    facts = TurnFacts(when, delivery_times, order_number="FG-100060", order=order)
+    assert decide_turn(facts, DialogueState(order_number="FG-100060"), suggestions=3).action == "order_status"
+    without_order = TurnFacts(when, delivery_times)
+    assert decide_turn(without_order, DialogueState(), suggestions=3).action == "answer"
+    weak = IntentPrediction("shipping_info", 0.9, top_k=(("shipping_info", 0.9), ("order_status", 0.05)), router="fusion")
+    assert decide_turn(TurnFacts(weak, delivery_times, order_number="FG-100060", order=order),
+                       DialogueState(order_number="FG-100060"), suggestions=3).action == "answer"
