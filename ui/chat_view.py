@@ -38,16 +38,29 @@ class ChatView:
         self.message_ids.append(message_id)
 
 
+UNSURE_ACTIONS = ("clarify", "no_match")
+
+
 def confidence_label(confidence: float) -> str:
     if confidence >= HIGH_CONFIDENCE:
         return "high confidence"
     return "medium confidence" if confidence >= MEDIUM_CONFIDENCE else "low confidence"
 
 
+def answer_confidence(message: Message) -> float | None:
+    """How sure the reply is: an answer's match score with its FAQ entry; none for a question back."""
+    if message.action in UNSURE_ACTIONS:
+        return 0.0
+    if message.action == "answer" and message.sources:
+        return float(message.sources[0].get("score", message.confidence or 0.0))
+    return message.confidence
+
+
 def answer_markdown(message: Message) -> str:
     """The answer, then its source FAQ entry and confidence label when it was taken from one."""
     lines = [message.text]
-    label = confidence_label(message.confidence) if message.confidence is not None else None
+    confidence = answer_confidence(message)
+    label = confidence_label(confidence) if confidence is not None else None
     if message.action == "answer":
         for source in message.sources[:1]:
             lines.append(f"\n*Source: FAQ #{source['faq_id']}, \"{source['question']}\" ({label})*")

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from knowledge_base.models import Message
+from ui.chat_view import answer_markdown
+
+
+def message(action: str, confidence: float, sources: list[dict]) -> Message:
+    return Message(role="assistant", text="reply text", action=action, confidence=confidence, sources=sources)
+
+
+def test_an_answer_is_labelled_by_how_well_its_faq_entry_matched():
+    source = {"faq_id": 3, "question": "How long does delivery take?", "score": 0.58}
+    text = answer_markdown(message("answer", 0.97, [source]))  # the router was sure of the intent
+    assert 'Source: FAQ #3, "How long does delivery take?" (medium confidence)' in text
+
+
+def test_a_question_back_is_always_low_confidence_whatever_the_router_said():
+    text = answer_markdown(message("clarify", 0.93, [{"faq_id": 1, "question": "q", "score": 0.4}]))
+    assert text.endswith("*(low confidence)*")
+
+
+def test_other_actions_show_the_routers_confidence():
+    assert answer_markdown(message("order_status", 0.91, [])).endswith("*(high confidence)*")
