@@ -16,6 +16,7 @@ def warm_up(runtime: Runtime) -> None:
     """Load the models every chat turn needs before the first customer arrives."""
     runtime.retriever
     runtime.product_index
+    runtime.router  # loaded, or trained when missing or stale, before serving
 
 
 def serve(runtime: Runtime, *, host: str, port: int) -> None:
