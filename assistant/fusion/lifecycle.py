@@ -103,8 +103,8 @@ class RouterTrainer:
                 log.info("intent router loaded from %s", folder)
                 return classifier
             log.info("router checkpoint %s is stale (trained on other data or encoders)", folder)
-        log.info("training the intent router: no checkpoint matches the current data")
-        return self.train(progress)
+        log.warning("training the intent router (a few minutes): no checkpoint matches the current data")
+        return self.train(progress or _log_progress)
 
     def train(self, progress: ProgressNote | None = None, config: FusionConfig | None = None) -> FusionClassifier:
         note = progress or (lambda fraction, message: None)
@@ -142,6 +142,10 @@ class RouterTrainer:
     def _provenance(self, data: RouterData, metrics: dict) -> Provenance:
         return Provenance(self.models.text_encoder().name, self.models.image_encoder().name,
                           self.current_fingerprint(data), metrics)
+
+
+def _log_progress(fraction: float, message: str) -> None:
+    log.info("router training %3.0f%%: %s", 100 * fraction, message)
 
 
 def _labels(data: RouterData) -> tuple[str, ...]:
