@@ -78,7 +78,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("web-store")
     seed_store(data_dir)
     settings = Settings(data_dir=data_dir, database_url=None, staff_poll_seconds=1.0,
-                        session_secret="browser-tests")
+                        session_secret="browser-tests", router_max_epochs=1)  # a quick retraining test
     runtime = Runtime.start(settings)
     with running_server(runtime) as url:
         yield LiveServer(url, runtime, STAFF_USER, STAFF_PASSWORD)

@@ -193,7 +193,7 @@ def build_faq_tab(runtime: Runtime) -> None:
     with gr.Accordion("CSV import and export", open=False):
         gr.Markdown("Columns `question,answer,intent,alternates,tags`; alternates and tags separated by `|`. "
                     "An import adds or updates all rows, or none when any row is wrong.")
-        upload = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath")
+        upload = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath", elem_id="faq-upload")
         import_button = gr.Button("Import")
         export_button = gr.Button("Export all entries")
         download = gr.File(label="Exported CSV", interactive=False, elem_id="faq-download")

@@ -1,0 +1,59 @@
+"""Staff import FAQ entries from a CSV file and retrain the intent router from the console."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.chat_page import last_answer, open_chat, send
+from tests.browser.console_page import open_tab
+from tests.browser.test_chat_staff import staff_page  # noqa: F401  (the signed-in staff page fixture)
+
+pytestmark = pytest.mark.slow
+RETRAIN_TIMEOUT_MS = 900_000
+
+
+def test_a_csv_import_adds_entries_with_alternates_the_chat_answers_with(live_server, page, staff_page, shot, tmp_path):
+    answer = "Our Rotterdam store lends umbrellas: bring it back on your next visit."
+    csv_file = tmp_path / "umbrellas.csv"
+    csv_file.write_text(
+        "question,answer,intent,alternates,tags\n"
+        f"Can I borrow an umbrella at your store?,{answer},product_question,Do you lend umbrellas when it rains?,store|rain\n",
+        encoding="utf-8")
+    open_tab(staff_page, "FAQ")
+    staff_page.get_by_text("CSV import and export").click()
+    staff_page.locator("#faq-upload input[type=file]").set_input_files(str(csv_file))
+    staff_page.locator("#faq-upload", has_text="umbrellas.csv").wait_for()
+    staff_page.get_by_role("button", name="Import", exact=True).click()
+    try:
+        staff_page.locator("#faq-status", has_text="Imported 1 rows: 1 added").wait_for()
+    finally:
+        shot(staff_page, "after-import")
+    shot(staff_page, "imported")
+
+    open_chat(page, live_server.url)
+    send(page, "Do you lend umbrellas when it rains?")
+    shot(page, "answered-from-the-import")
+    assert answer in last_answer(page)
+
+
+@pytest.fixture
+def router_restored(live_server):
+    """The retraining test swaps in a one-epoch router; later tests get the shipped one back."""
+    runtime = live_server.runtime
+    shipped = runtime.router
+    yield
+    runtime.__dict__["router"] = shipped
+    runtime.assistant.router = shipped
+
+
+def test_retraining_shows_progress_and_the_new_models_metrics(live_server, staff_page, shot, router_restored):
+    before = live_server.runtime.assistant.router
+    open_tab(staff_page, "Retraining")
+    staff_page.get_by_role("button", name="Retrain the router").click()
+    staff_page.get_by_text("reading train pictures").first.wait_for(timeout=120_000)
+    shot(staff_page, "retraining-progress")
+    staff_page.get_by_text("Retrained: the chat routes with the new model").wait_for(timeout=RETRAIN_TIMEOUT_MS)
+    shot(staff_page, "retrained")
+    metrics = staff_page.get_by_label("Metrics of the new model").inner_text()
+    assert "test / accuracy" in metrics and "test / macro_f1" in metrics
+    assert live_server.runtime.assistant.router is not before
