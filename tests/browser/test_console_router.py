@@ -13,25 +13,23 @@ RETRAIN_TIMEOUT_MS = 900_000
 
 
 def test_a_csv_import_adds_entries_with_alternates_the_chat_answers_with(live_server, page, staff_page, shot, tmp_path):
-    answer = "Our Rotterdam store lends umbrellas: bring it back on your next visit."
-    csv_file = tmp_path / "umbrellas.csv"
+    answer = "Yes: choose 'Collect at Ferngrove Rotterdam' at checkout and bring your order number."
+    csv_file = tmp_path / "pickup.csv"
     csv_file.write_text(
         "question,answer,intent,alternates,tags\n"
-        f"Can I borrow an umbrella at your store?,{answer},product_question,Do you lend umbrellas when it rains?,store|rain\n",
+        f"Can I pick up my order at your Rotterdam store?,\"{answer}\",shipping_info,"
+        "Is there click and collect at the Rotterdam shop?,store|pickup\n",
         encoding="utf-8")
     open_tab(staff_page, "FAQ")
     staff_page.get_by_text("CSV import and export").click()
     staff_page.locator("#faq-upload input[type=file]").set_input_files(str(csv_file))
-    staff_page.locator("#faq-upload", has_text="umbrellas.csv").wait_for()
+    staff_page.locator("#faq-upload", has_text="pickup.csv").wait_for()
     staff_page.get_by_role("button", name="Import", exact=True).click()
-    try:
-        staff_page.locator("#faq-status", has_text="Imported 1 rows: 1 added").wait_for()
-    finally:
-        shot(staff_page, "after-import")
+    staff_page.locator("#faq-status", has_text="Imported 1 rows: 1 added").wait_for()
     shot(staff_page, "imported")
 
     open_chat(page, live_server.url)
-    send(page, "Do you lend umbrellas when it rains?")
+    send(page, "Is there click and collect at the Rotterdam shop?")
     shot(page, "answered-from-the-import")
     assert answer in last_answer(page)
 
