@@ -91,6 +91,7 @@ class FeatureStore:
         self.ocr_cache = ocr_cache
         self.folder = folder / _key(f"{text_encoder.name}|{image_encoder.name}")[:16]
         self._arrays = self._load()
+        self._dirty = False
         self._lock = threading.Lock()
 
     def examples(self, examples: Sequence, progress=None) -> list[ExampleArrays]:
@@ -140,7 +141,6 @@ class FeatureStore:
             self._dirty = True
 
     def _load(self) -> dict[str, np.ndarray]:
-        self._dirty = False
         path = self.folder / "features.safetensors"
         return dict(load_file(path)) if path.is_file() else {}
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,7 +125,7 @@ class RouterTrainer:
         report = evaluate(classifier, arrays["test"], [e.intent for e in data.test])
         metrics = {"test": report.as_json(), **subset_reports(classifier, arrays["test"], data.test),
                    "epochs": fitted.epochs_run, "best_epoch": fitted.best_epoch}
-        classifier.provenance = self._provenance(data, metrics)
+        classifier.provenance = replace(classifier.provenance, metrics=metrics)
         classifier.save(self.folder)
         note(1.0, f"done: test accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")
         return classifier

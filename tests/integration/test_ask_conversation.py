@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from assistant.cli import app
+from tests.cli_runner import run, ask
 
 pytestmark = pytest.mark.slow
 
@@ -20,15 +18,6 @@ def data_dir(tmp_path_factory) -> Path:
     return path
 
 
-def run(data_dir: Path, *args: str, code: int = 0):
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def ask(data_dir: Path, *args: str) -> dict:
-    return json.loads(run(data_dir, "ask", *args, "--json").stdout)
 
 
 def test_order_number_asked_given_and_remembered_across_turns(data_dir):

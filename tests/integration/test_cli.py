@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
+from tests.cli_runner import run, run_json
+
 pytestmark = pytest.mark.slow
 
 
@@ -24,15 +26,6 @@ def data_dir(tmp_path_factory) -> Path:
     return path
 
 
-def run(data_dir: Path, *args: str, code: int = 0):
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
-    result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def run_json(data_dir: Path, *args: str):
-    return json.loads(run(data_dir, *args, "--json").stdout)
 
 
 def test_ask_germany_delivery_returns_the_curated_answer_with_its_source(data_dir):

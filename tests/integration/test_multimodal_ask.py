@@ -7,12 +7,12 @@ import random
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from assistant.cli import app
 from assistant.screens import render_screen
 from bench.products import fashion_mnist_test_images
 from tests.audio_samples import encode, speak
+
+from tests.cli_runner import run, ask
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +24,6 @@ def data_dir(tmp_path_factory) -> Path:
     return path
 
 
-def run(data_dir: Path, *args: str, code: int = 0):
-    result = CliRunner().invoke(app, list(args), env={"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""})
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    return result
-
-
-def ask(data_dir: Path, *args: str) -> dict:
-    return json.loads(run(data_dir, "ask", *args, "--json").stdout)
 
 
 def test_photo_of_a_catalogue_item_brings_that_products_details(data_dir, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 from typer.testing import CliRunner
@@ -33,8 +33,6 @@ def runtime(tmp_path_factory) -> Runtime:
 
 def see(runtime: Runtime, image):
     (features,) = runtime.models.image_encoder().encode([image])
-    from dataclasses import replace
-
     return replace(features, ocr_lines=runtime.models.ocr_reader().read(image))
 
 

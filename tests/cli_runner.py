@@ -1,0 +1,25 @@
+"""Running the `assistant` command in process against a data folder, for integration tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+
+def run(data_dir: Path, *args: str, code: int = 0):
+    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    return result
+
+
+def run_json(data_dir: Path, *args: str):
+    return json.loads(run(data_dir, *args, "--json").stdout)
+
+
+def ask(data_dir: Path, *args: str) -> dict:
+    return run_json(data_dir, "ask", *args)
