@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium dataset-fashion-mnist espeak-ng fonts-dejavu-core fonts-liberation
+APT_PACKAGES := chromium dataset-fashion-mnist espeak-ng fonts-dejavu-core fonts-liberation postgresql
 
 export ASSISTANT_DATA_DIR ?= $(CURDIR)/data
 
