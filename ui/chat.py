@@ -24,7 +24,7 @@ from knowledge_base.repositories.feedback import THUMBS_DOWN, THUMBS_UP, clear_f
 from knowledge_base.repositories.handoffs import open_handoff
 from ui.chat_view import ChatView, friendly_error, pending_entries, view_of
 from ui.rate_limits import MessageLimiter
-from ui.uploads import Attachments, keep_attachments
+from ui.uploads import Attachments, UploadStore, upload_store
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +57,15 @@ def message_limiter(settings: Settings) -> MessageLimiter:
 
 
 def run_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str | None, *,
-             limiter: MessageLimiter | None = None, session_key: str | None = None) -> TurnOutcome:
+             limiter: MessageLimiter | None = None, session_key: str | None = None,
+             store: UploadStore | None = None) -> TurnOutcome:
     """Run one customer turn; the conversation as now stored, or, on failure, the stored conversation
-    followed by the customer's turn and a short explanation (nothing of the failed turn is kept)."""
+    followed by the customer's turn and a short explanation (nothing of the failed turn is kept).
+    ``store`` keeps the attachments (default: ``<data dir>/uploads``)."""
     attachments = Attachments()
     try:
         _count_message(limiter, session_key, conversation_id)
-        attachments = keep_attachments(files, runtime.settings)
+        attachments = (store or upload_store(runtime.settings)).keep(files)
         turn = UserTurn(text=text or "", conversation_id=conversation_id, images=attachments.images,
                         audio=attachments.audio)
         reply = runtime.assistant.respond(turn)

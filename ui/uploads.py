@@ -166,6 +166,6 @@ def _too_large(path: Path, size: int, limit: int, instead: str) -> str:
             f"Please send {instead}.")
 
 
-def keep_attachments(files: list[str] | None, settings: Settings) -> Attachments:
-    """Stores the customer's files under ``<data dir>/uploads`` (see ``UploadStore``)."""
-    return UploadStore(uploads_dir(settings.data_dir), upload_limits(settings)).keep(files)
+def upload_store(settings: Settings) -> UploadStore:
+    """The store of customers' attachments: ``<data dir>/uploads`` with the configured limits."""
+    return UploadStore(uploads_dir(settings.data_dir), upload_limits(settings))
