@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError, ModelError, StorageError, UserInputError
+from assistant.errors import AssistantError, ModelError, StorageError, UploadStorageError, UserInputError
 from knowledge_base.models import Message
 from ui.attachments import display_copy, display_folder
 from ui.uploads import kind_of
@@ -157,6 +157,9 @@ def _safe_kind(path: str) -> str:
 def friendly_error(error: Exception) -> str:
     """A short message for the customer; anything unexpected is logged in full and only apologised for."""
     if isinstance(error, UserInputError):
+        return str(error)
+    if isinstance(error, UploadStorageError):  # written for the customer; the cause goes to the log
+        log.error("could not store an attachment: %s", error.__cause__)
         return str(error)
     if isinstance(error, StorageError):
         log.warning("storage problem during a chat turn: %s", error)

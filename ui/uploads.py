@@ -115,7 +115,10 @@ class UploadStore:
         sniffed = [self._checked(p) for p in paths]
         if sum(s.kind == "audio" for s in sniffed) > 1:
             raise UserInputError("Please send one voice note at a time.")
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise UploadStorageError(full=error.errno in FULL_DISK_ERRNOS) from error
         kept: list[Path] = []
         try:
             for path, found in zip(paths, sniffed):
