@@ -69,6 +69,8 @@ def run_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str
         turn = UserTurn(text=text or "", conversation_id=conversation_id, images=attachments.images,
                         audio=attachments.audio)
         reply = runtime.assistant.respond(turn)
+        if limiter is not None and conversation_id is None:
+            limiter.count(("conversation", reply.conversation_id))
         return TurnOutcome(load_view(runtime, reply.conversation_id), reply.conversation_id)
     except Exception as error:  # every failure reaches the customer as a short message, never a trace
         _discard(attachments)

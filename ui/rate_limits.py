@@ -109,3 +109,8 @@ class MessageLimiter:
             for key in keys:
                 self._sent.add(key, now)
             return 0.0
+
+    def count(self, key: Hashable) -> None:
+        """Counts one message already sent for ``key`` (a conversation the message itself started)."""
+        with self._lock:
+            self._sent.add(key, self.clock())
