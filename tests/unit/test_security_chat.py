@@ -98,3 +98,13 @@ def test_script_and_img_in_customer_messages_and_staff_replies_are_shown_as_text
     shown = " ".join(entry["content"] for entry in load_view(runtime, conversation_id).history)
     assert "<script" not in shown and "<img" not in shown
     assert "&lt;script&gt;" in shown and "&lt;img src=x onerror=" in shown
+
+
+def test_the_console_inbox_shows_a_customers_html_as_text(runtime):
+    from ui.console.inbox import chat_message
+
+    with session_scope(runtime.sessions) as session:
+        conversation = open_conversation(session=session)
+        message = add_message(session=session, conversation=conversation, role="customer", text=f"{SCRIPT} {IMG}")
+        shown = chat_message(message)["content"]
+    assert "<script" not in shown and "<img" not in shown and "&lt;script&gt;" in shown
