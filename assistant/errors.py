@@ -5,10 +5,11 @@
     AssistantError
     ├── UserInputError   EmptyQueryError, QueryTooLongError, UnknownIntentError,
     │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError
+    │   ├── TooManyMessagesError  the per-session message limit was reached
     │   ├── AudioError   EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
     │   │                AudioTooLargeError, UnsupportedAudioError
     │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
-    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError
+    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError, UploadStorageError
     └── ModelError       a model's weights are missing or it failed to run
         └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
 """
@@ -34,6 +35,30 @@ class ModelError(AssistantError):
 
 class CheckpointError(ModelError):
     """A router checkpoint folder cannot be used; retraining (``assistant train``) writes a new one."""
+
+
+class TooManyMessagesError(UserInputError):
+    """A chat session sent more messages than ``chat_max_messages`` within the window."""
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        wait = max(1, round(retry_after_seconds))
+        super().__init__(
+            f"You are sending messages faster than I can answer them. Please wait {wait} seconds and send "
+            "your message again; it is still in the box."
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class UploadStorageError(StorageError):
+    """An attachment could not be stored (the disk is full, or the folder cannot be written)."""
+
+    def __init__(self, full: bool) -> None:
+        reason = "our server has run out of space" if full else "our server could not save files just now"
+        super().__init__(
+            f"Sorry, I could not keep your attachment: {reason}. Your message was not sent and is still in "
+            "the box; please try again later, or send it without the attachment."
+        )
+        self.full = full
 
 
 class AudioError(UserInputError):
@@ -96,6 +121,8 @@ __all__ = [
     "ImageTooLargeError",
     "ImageTooSmallError",
     "SilentAudioError",
+    "TooManyMessagesError",
+    "UploadStorageError",
     "UnsupportedAudioError",
     "UnsupportedImageError",
     "CsvImportError",

@@ -110,13 +110,35 @@ class Settings(BaseSettings):
         default=3.0, gt=0, description="How often an open chat checks for replies written by staff."
     )
     session_secret: str | None = Field(
-        default=None,
-        description="Key that encrypts the conversation id kept in the customer's browser; unset, a new "
-        "key each start (conversations then come back after a reload but not after a restart).",
+        default=None, repr=False,
+        description="Server-side secret from which the key that encrypts the conversation id kept in the "
+        "customer's browser is derived (the secret itself never leaves the server); unset, a new key each "
+        "start (conversations then come back after a reload but not after a restart).",
     )
     demo_staff_password: str | None = Field(
-        default=None, description="Password of the demo staff account made by `assistant seed --demo-staff`."
+        default=None, repr=False,
+        description="Password of the demo staff account made by `assistant seed --demo-staff`.",
     )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed staff sign-ins for one username within the window before it is locked."
+    )
+    login_max_failures_per_address: int = Field(
+        default=20, ge=1,
+        description="Failed staff sign-ins from one client address within the window before it is locked.",
+    )
+    login_failure_window_seconds: float = Field(
+        default=900.0, gt=0, description="Window in which failed staff sign-ins are counted."
+    )
+    login_lockout_seconds: float = Field(
+        default=900.0, gt=0, description="How long a locked username or address is refused, even with the right password."
+    )
+    chat_max_messages: int = Field(
+        default=20, ge=1, description="Messages one chat session or conversation may send within the window."
+    )
+    chat_rate_window_seconds: float = Field(
+        default=60.0, gt=0, description="Window of the per-session message limit."
+    )
+    max_attachments: int = Field(default=6, ge=1, description="Most files attached to one chat message.")
 
     def resolved_model_concurrency(self, device: str) -> int:
         """The shared limit for handlers that run models: the setting, else 1 on CPU and 4 on CUDA."""

@@ -5,20 +5,26 @@ conversation, so a page reload (the conversation id is kept, encrypted, in the b
 look the same as a live turn. Models live in the shared ``Runtime``, never in per-session state.
 """
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import gradio as gr
 
+from assistant.errors import StorageError, TooManyMessagesError, UserInputError
 from assistant.loading import pick_device
 from assistant.runtime import Runtime
+from assistant.settings import Settings
 from assistant.types import UserTurn
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.conversations import add_message, conversation_messages, open_conversation
 from knowledge_base.repositories.feedback import THUMBS_DOWN, THUMBS_UP, clear_feedback, record_feedback
 from knowledge_base.repositories.handoffs import open_handoff
 from ui.chat_view import ChatView, friendly_error, pending_entries, view_of
-from ui.uploads import keep_attachments
+from ui.rate_limits import MessageLimiter
+from ui.uploads import Attachments, UploadStore, upload_store
 
 log = logging.getLogger(__name__)
 
@@ -38,24 +44,66 @@ def load_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
         return view_of(conversation_messages(session=session, public_id=conversation_id))
 
 
-def answer_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str | None):
-    """Run one customer turn; returns the conversation as now stored and its id.
+@dataclass
+class TurnOutcome:
+    view: ChatView
+    conversation_id: str | None
+    keep_message: bool = False
+    """The turn failed for a reason that is not the message's fault: it stays in the box to send again."""
 
-    On failure the customer's turn and a short explanation are shown after the stored conversation.
-    """
+
+def message_limiter(settings: Settings) -> MessageLimiter:
+    return MessageLimiter(settings.chat_max_messages, settings.chat_rate_window_seconds)
+
+
+def run_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str | None, *,
+             limiter: MessageLimiter | None = None, session_key: str | None = None,
+             store: UploadStore | None = None) -> TurnOutcome:
+    """Run one customer turn; the conversation as now stored, or, on failure, the stored conversation
+    followed by the customer's turn and a short explanation (nothing of the failed turn is kept).
+    ``store`` keeps the attachments (default: ``<data dir>/uploads``)."""
+    attachments = Attachments()
     try:
-        attachments = keep_attachments(files, runtime.settings.data_dir)
+        _count_message(limiter, session_key, conversation_id)
+        attachments = (store or upload_store(runtime.settings)).keep(files)
         turn = UserTurn(text=text or "", conversation_id=conversation_id, images=attachments.images,
                         audio=attachments.audio)
         reply = runtime.assistant.respond(turn)
-        return load_view(runtime, reply.conversation_id), reply.conversation_id
+        if limiter is not None and conversation_id is None:
+            limiter.count(("conversation", reply.conversation_id))
+        return TurnOutcome(load_view(runtime, reply.conversation_id), reply.conversation_id)
     except Exception as error:  # every failure reaches the customer as a short message, never a trace
-        message = friendly_error(error)
+        _discard(attachments)
+        message, keep = friendly_error(error), _worth_sending_again(error)
     view = _safe_view(runtime, conversation_id)
     for entry in pending_entries(text or "", files)[:-1]:
         view.add(entry)
     view.add({"role": "assistant", "content": message})
-    return view, conversation_id
+    return TurnOutcome(view, conversation_id, keep)
+
+
+def answer_turn(runtime: Runtime, text: str, files: list[str], conversation_id: str | None):
+    """``run_turn`` without a message limit; returns the conversation shown and its id."""
+    outcome = run_turn(runtime, text, files, conversation_id)
+    return outcome.view, outcome.conversation_id
+
+
+def _count_message(limiter: MessageLimiter | None, session_key: str | None, conversation_id: str | None) -> None:
+    if limiter is None:
+        return
+    keys = tuple(key for key in (("session", session_key), ("conversation", conversation_id)) if key[1])
+    wait = limiter.try_send(keys)
+    if wait:
+        raise TooManyMessagesError(wait)
+
+
+def _worth_sending_again(error: Exception) -> bool:
+    return isinstance(error, (StorageError, TooManyMessagesError)) or not isinstance(error, UserInputError)
+
+
+def _discard(attachments: Attachments) -> None:
+    for path in attachments.paths:
+        path.unlink(missing_ok=True)
 
 
 def _safe_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
@@ -67,14 +115,17 @@ def _safe_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
 
 
 def send(runtime: Runtime, message: dict | None, history: list, conversation_id: str | None,
-         message_ids: list) -> Iterator[tuple]:
+         message_ids: list, *, limiter: MessageLimiter | None = None, session_key: str | None = None
+         ) -> Iterator[tuple]:
     """The send handler: shows the turn with a progress note at once, then the stored answer."""
     text = (message or {}).get("text") or ""
     files = [str(f) for f in (message or {}).get("files") or []]
     busy = gr.update(value=None, interactive=False)
     yield busy, list(history or []) + pending_entries(text, files), conversation_id, message_ids
-    view, conversation_id = answer_turn(runtime, text, files, conversation_id)
-    yield gr.update(value=None, interactive=True), view.history, conversation_id, view.message_ids
+    outcome = run_turn(runtime, text, files, conversation_id, limiter=limiter, session_key=session_key)
+    box = {"text": text, "files": files} if outcome.keep_message else None
+    view = outcome.view
+    yield gr.update(value=box, interactive=True), view.history, outcome.conversation_id, view.message_ids
 
 
 def rate_answer(runtime: Runtime, message_ids: list, index, liked) -> str | None:
@@ -136,12 +187,22 @@ def new_staff_replies(runtime: Runtime, conversation_id: str | None, message_ids
     return view_of(messages)
 
 
-def ask_json(runtime: Runtime, text: str, conversation_id: str | None) -> dict:
+def ask_json(runtime: Runtime, text: str, conversation_id: str | None, *, limiter: MessageLimiter | None = None,
+             session_key: str | None = None) -> dict:
     """The public ``/ask`` API: one typed turn, answered as ``Reply.as_json()``; errors as ``gr.Error``."""
     try:
+        _count_message(limiter, session_key, conversation_id)
         return runtime.assistant.respond(UserTurn(text=text or "", conversation_id=conversation_id or None)).as_json()
     except Exception as error:
         raise gr.Error(friendly_error(error)) from None
+
+
+def browser_state_key(settings: Settings) -> str | None:
+    """The key the browser encrypts the kept conversation id with. Gradio hands it to the browser, so it
+    is derived from ``session_secret`` (stable across restarts) and never is the secret itself."""
+    if not settings.session_secret:
+        return None
+    return hmac.new(settings.session_secret.encode(), b"ferngrove browser state", hashlib.sha256).hexdigest()[:32]
 
 
 def build_chat(runtime: Runtime) -> gr.Blocks:
@@ -149,7 +210,7 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
     with gr.Blocks(title="Ferngrove Apparel help") as chat:
         gr.Markdown("## Ferngrove Apparel: customer help\nAsk by typing, attach a photo or a screenshot, "
                     "or record a voice note.")
-        conversation = gr.BrowserState(None, storage_key=BROWSER_KEY, secret=settings.session_secret)
+        conversation = gr.BrowserState(None, storage_key=BROWSER_KEY, secret=browser_state_key(settings))
         message_ids = gr.State([])
         chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="conversation",
                              group_consecutive_messages=False)
@@ -174,12 +235,15 @@ def _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, perso
     }
     # the chat shows its own progress note; Gradio's overlay would also cover the chat when the queue is full
     quiet = {"show_progress": "hidden"}
+    limiter = message_limiter(runtime.settings)
 
-    def on_send(text_and_files, history, conversation_id, ids):
-        yield from send(runtime, text_and_files, history, conversation_id, ids)
+    def on_send(text_and_files, history, conversation_id, ids, request: gr.Request):
+        yield from send(runtime, text_and_files, history, conversation_id, ids, limiter=limiter,
+                        session_key=request.session_hash)
 
-    def on_option(history, conversation_id, ids, selected: gr.SelectData):
-        yield from send(runtime, {"text": selected.value, "files": []}, history, conversation_id, ids)
+    def on_option(history, conversation_id, ids, selected: gr.SelectData, request: gr.Request):
+        yield from send(runtime, {"text": selected.value, "files": []}, history, conversation_id, ids,
+                        limiter=limiter, session_key=request.session_hash)
 
     def on_like(ids, data: gr.LikeData):
         return rate_answer(runtime, ids, data.index, data.liked) or ""
@@ -192,9 +256,10 @@ def _wire_chat(runtime, chat, conversation, message_ids, chatbot, message, perso
         view, conversation_id = restore(runtime, conversation_id)
         return view.history, conversation_id, view.message_ids
 
-    def ask(text: str, conversation_id: str | None = None) -> dict:
+    def ask(text: str, conversation_id: str | None = None, request: gr.Request = None) -> dict:
         """Ask as a customer; pass the returned conversation_id back to continue the conversation."""
-        return ask_json(runtime, text, conversation_id)
+        return ask_json(runtime, text, conversation_id, limiter=limiter,
+                        session_key=getattr(request, "session_hash", None))
 
     def on_clear():
         return None, []

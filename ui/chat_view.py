@@ -1,4 +1,10 @@
-"""What the chat shows: stored messages turned into Chatbot entries, and errors turned into plain words."""
+"""What the chat shows: stored messages turned into Chatbot entries, and errors turned into plain words.
+
+Every text that someone typed (customers' messages and transcripts, FAQ answers and questions, staff
+replies) is made inert before the Chatbot renders it: HTML is escaped, so ``<script>`` or
+``<img onerror=...>`` show as the characters typed and never run. A customer's own text is also shown
+literally rather than as Markdown; FAQ answers and staff replies keep their Markdown (lists, emphasis).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError, ModelError, StorageError, UserInputError
+from assistant.errors import AssistantError, ModelError, StorageError, UploadStorageError, UserInputError
 from knowledge_base.models import Message
+from ui.attachments import display_copy, display_folder
 from ui.uploads import kind_of
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,19 @@ class ChatView:
 
 
 UNSURE_ACTIONS = ("clarify", "no_match")
+STORED_AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".ogg", ".webm", ".m4a", ".flac"})
+HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|~$")
+
+
+def inert_html(text: str) -> str:
+    """``text`` with HTML escaped: tags show as typed and never become elements."""
+    return text.translate(HTML_ESCAPES)
+
+
+def literal_text(text: str) -> str:
+    """``text`` shown exactly as typed: HTML escaped and Markdown punctuation backslash-escaped."""
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in inert_html(text))
 
 
 def confidence_label(confidence: float) -> str:
@@ -58,12 +78,13 @@ def answer_confidence(message: Message) -> float | None:
 
 def answer_markdown(message: Message) -> str:
     """The answer, then its source FAQ entry and confidence label when it was taken from one."""
-    lines = [message.text]
+    lines = [inert_html(message.text)]
     confidence = answer_confidence(message)
     label = confidence_label(confidence) if confidence is not None else None
     if message.action == "answer":
         for source in message.sources[:1]:
-            lines.append(f"\n*Source: FAQ #{source['faq_id']}, \"{source['question']}\" ({label})*")
+            question = literal_text(str(source["question"]))
+            lines.append(f"\n*Source: FAQ #{source['faq_id']}, \"{question}\" ({label})*")
     elif label and message.action not in (None, "handoff"):
         lines.append(f"\n*({label})*")
     return "\n".join(lines)
@@ -78,9 +99,11 @@ def suggestion_options(message: Message) -> list[dict]:
 
 def _attachment_entry(path_text: str) -> dict:
     path = Path(path_text)
-    if path.is_file():
-        return {"role": "user", "content": {"path": str(path)}}
-    what = "voice note" if _safe_kind(path_text) == "audio" else "photo"
+    kind = "audio" if _safe_kind(path_text) == "audio" else "image"
+    shown = display_copy(path, kind, display_folder())
+    if shown is not None:
+        return {"role": "user", "content": {"path": str(shown)}}
+    what = "voice note" if kind == "audio" else "photo"
     return {"role": "user", "content": f"*(a {what} that is no longer stored)*"}
 
 
@@ -88,9 +111,9 @@ def add_customer_message(view: ChatView, message: Message) -> None:
     for attachment in message.attachments:
         view.add(_attachment_entry(attachment), message.id)
     if message.transcript:
-        view.add({"role": "user", "content": f"*Voice note:* \"{message.transcript}\""}, message.id)
+        view.add({"role": "user", "content": f"*Voice note:* \"{literal_text(message.transcript)}\""}, message.id)
     if message.text:
-        view.add({"role": "user", "content": message.text}, message.id)
+        view.add({"role": "user", "content": literal_text(message.text)}, message.id)
 
 
 def view_of(messages: list[Message]) -> ChatView:
@@ -100,7 +123,7 @@ def view_of(messages: list[Message]) -> ChatView:
         if message.role == "customer":
             add_customer_message(view, message)
         elif message.role == "staff":
-            view.add({"role": "assistant", "content": f"**{STAFF_LABEL}:** {message.text}"}, message.id)
+            view.add({"role": "assistant", "content": f"**{STAFF_LABEL}:** {inert_html(message.text)}"}, message.id)
         else:
             entry = {"role": "assistant", "content": answer_markdown(message)}
             if options := suggestion_options(message):
@@ -113,7 +136,7 @@ def pending_entries(text: str, files: list[str]) -> list[dict]:
     """The customer's turn as shown while it is being answered, with a note of what is happening."""
     entries = [{"role": "user", "content": {"path": f}} for f in files]
     if text.strip():
-        entries.append({"role": "user", "content": text})
+        entries.append({"role": "user", "content": literal_text(text)})
     kinds = {_safe_kind(f) for f in files}
     note = "Transcribing your voice note…" if "audio" in kinds else (
         "Looking at your picture…" if "image" in kinds else "Looking for the answer…"
@@ -127,11 +150,16 @@ def _safe_kind(path: str) -> str:
         return kind_of(Path(path))
     except UserInputError:
         return "other"
+    except OSError:  # a stored file that is gone: its name was given by its content when it was kept
+        return "audio" if Path(path).suffix in STORED_AUDIO_SUFFIXES else "image"
 
 
 def friendly_error(error: Exception) -> str:
     """A short message for the customer; anything unexpected is logged in full and only apologised for."""
     if isinstance(error, UserInputError):
+        return str(error)
+    if isinstance(error, UploadStorageError):  # written for the customer; the cause goes to the log
+        log.error("could not store an attachment: %s", error.__cause__)
         return str(error)
     if isinstance(error, StorageError):
         log.warning("storage problem during a chat turn: %s", error)

@@ -83,8 +83,11 @@ def import_faqs_csv(*, session: Session, text: str) -> ImportReport:
 
 
 def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise CsvImportError({1: f"unreadable CSV header: {error}"}) from error
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise CsvImportError({1: f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"})

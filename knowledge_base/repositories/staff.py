@@ -1,7 +1,8 @@
 """Staff accounts: scrypt password hashes stored as self-describing strings, constant-time checks.
 
-A stored hash reads ``scrypt$n=16384,r=8,p=1$<salt, base64>$<key, base64>``, so the cost parameters can be
-raised later without breaking the hashes already stored.
+A stored hash reads ``scrypt$n=131072,r=8,p=1$<salt, base64>$<key, base64>``, so the cost parameters can be
+raised later without breaking the hashes already stored: a hash made with other parameters still
+verifies, and is replaced by one at today's cost at that account's next successful sign-in.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ MAX_PASSWORD_CHARS = 1024
 
 @dataclass(frozen=True)
 class ScryptCost:
-    """scrypt parameters: n=2**14, r=8, p=1 takes 16 MiB of memory and tens of milliseconds per hash."""
+    """scrypt parameters. n=2**17, r=8, p=1 is OWASP's minimum for scrypt (Password Storage Cheat Sheet):
+    each hash needs 128 * n * r = 128 MiB of memory, which is what makes guessing on GPUs and ASICs
+    expensive, and about 0.4-1 s of one CPU core."""
 
-    n: int = 2**14
+    n: int = 2**17
     r: int = 8
     p: int = 1
     key_bytes: int = 32
@@ -40,6 +43,11 @@ DEFAULT_COST = ScryptCost()
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
+
+
+def memory_bytes(cost: ScryptCost) -> int:
+    """Memory one hash needs (scrypt's V array)."""
+    return 128 * cost.n * cost.r
 
 
 def _derive(password: str, salt: bytes, cost: ScryptCost) -> bytes:
@@ -55,18 +63,34 @@ def hash_password(password: str, *, cost: ScryptCost = DEFAULT_COST) -> str:
     return f"scrypt$n={cost.n},r={cost.r},p={cost.p}${_b64(salt)}${_b64(key)}"
 
 
-def verify_password(password: str, stored: str) -> bool:
-    """True when ``password`` matches ``stored``; malformed hashes never match."""
+def stored_cost(stored: str) -> ScryptCost | None:
+    """The parameters a stored hash was made with; None when it is not a scrypt hash of this format."""
     try:
         scheme, params, salt_text, key_text = stored.split("$")
         values = dict(item.split("=") for item in params.split(","))
-        salt, expected = base64.b64decode(salt_text), base64.b64decode(key_text)
-        cost = ScryptCost(n=int(values["n"]), r=int(values["r"]), p=int(values["p"]), key_bytes=len(expected))
+        salt, key = base64.b64decode(salt_text), base64.b64decode(key_text)
+        cost = ScryptCost(n=int(values["n"]), r=int(values["r"]), p=int(values["p"]), key_bytes=len(key),
+                          salt_bytes=len(salt))
     except (ValueError, KeyError):
+        return None
+    return cost if scheme == "scrypt" else None
+
+
+def needs_rehash(stored: str, cost: ScryptCost = DEFAULT_COST) -> bool:
+    return stored_cost(stored) != cost
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches ``stored``; malformed hashes never match."""
+    cost = stored_cost(stored)
+    if cost is None:
         return False
-    if scheme != "scrypt":
+    _, _, salt_text, key_text = stored.split("$")
+    try:
+        derived = _derive(password, base64.b64decode(salt_text), cost)
+    except (ValueError, MemoryError):  # parameters scrypt refuses (n not a power of two, too much memory)
         return False
-    return hmac.compare_digest(_derive(password, salt, cost), expected)
+    return hmac.compare_digest(derived, base64.b64decode(key_text))
 
 
 def check_new_password(password: str) -> None:
@@ -126,13 +150,19 @@ def authenticate_staff(*, session: Session, username: str, password: str) -> Sta
     """
     user = find_staff(session=session, username=username or "")
     if user is None:
-        verify_password(password or "", _DUMMY_HASH)
+        verify_password(password or "", _UNKNOWN_USER_HASH)
         return None
     if not verify_password(password or "", user.password_hash):
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.flush()
     return user
 
 
-_DUMMY_HASH = "scrypt$n=16384,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+_UNKNOWN_USER_HASH = (
+    f"scrypt$n={DEFAULT_COST.n},r={DEFAULT_COST.r},p={DEFAULT_COST.p}$"
+    f"{_b64(bytes(DEFAULT_COST.salt_bytes))}${_b64(bytes(DEFAULT_COST.key_bytes))}"
+)
+"""Checked against when the username is unknown, so that costs the same hash as a wrong password."""

@@ -55,8 +55,8 @@ def test_unknown_file_type_is_refused_with_a_reason(runtime, tmp_path):
 
 def test_two_voice_notes_are_refused(runtime, tmp_path):
     notes = [tmp_path / "a.wav", tmp_path / "b.ogg"]
-    for note in notes:
-        note.write_bytes(b"RIFF")
+    notes[0].write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")  # files are told apart by their content
+    notes[1].write_bytes(b"OggS\x00\x02" + bytes(20))
     view, _ = answer_turn(runtime, "", [str(n) for n in notes], None)
     assert view.history[-1]["content"] == "Please send one voice note at a time."
 

@@ -14,6 +14,7 @@ from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.models import Message
 from knowledge_base.repositories.inbox import list_tickets, reply_to_ticket, resolve_ticket, ticket_messages
+from ui.chat_view import inert_html
 from ui.console.common import attempt, chosen_id, short
 
 TICKET_COLUMNS = ["ticket", "status", "opened", "messages", "reason", "customer said last", "conversation"]
@@ -34,9 +35,9 @@ def tickets_frame(sessions: sessionmaker[Session], include_resolved: bool = Fals
 
 def chat_message(message: Message) -> dict:
     """A stored message as a Chatbot message; staff replies are labelled so they stand out."""
-    text = message.text or ""
+    text = inert_html(message.text or "")  # a customer's <script> shows as text to staff too
     if message.transcript and not text:
-        text = f"(voice note) {message.transcript}"
+        text = f"(voice note) {inert_html(message.transcript)}"
     if message.attachments:
         names = ", ".join(Path(path).name for path in message.attachments)
         text = f"{text}\n\n*Attached: {names}*".strip()
