@@ -52,8 +52,11 @@ def import_intent_examples(
 
 
 def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as error:
+        raise CsvImportError({1: f"unreadable CSV header: {error}"}) from error
     if "text" not in header or "intent" not in header:
         raise CsvImportError({1: f"the header must have the columns {','.join(COLUMNS)} (image is optional)"})
     reader.fieldnames = header

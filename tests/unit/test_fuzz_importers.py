@@ -84,8 +84,6 @@ def test_intent_examples_import_succeeds_or_names_its_problem(store, tmp_path, t
         pass
 
 
-@pytest.mark.xfail(strict=True, raises=csv.Error,
-                   reason="assistant/fusion/operator_data.py reads the CSV header outside its csv.Error guard")
 def test_intent_examples_import_of_a_bare_carriage_return_names_its_problem(store, tmp_path):
     path = tmp_path / "examples.csv"
     path.write_bytes(b"\ra")
