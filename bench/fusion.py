@@ -29,8 +29,15 @@ from assistant.settings import Settings  # noqa: E402
 from bench.store import seeded_demo_store  # noqa: E402
 
 
+WITHOUT_NGRAMS = "cross_attention_without_ngrams"
+"""The cross-attention model with its hashed n-gram path turned off, to show what that path adds."""
+
+
 def train_kind(kind, trainer, data, arrays, labels, visual_dim):
-    config = FusionConfig(labels=labels, fusion=kind, visual_dim=visual_dim)
+    if kind == WITHOUT_NGRAMS:
+        config = FusionConfig(labels=labels, fusion="cross_attention", visual_dim=visual_dim, lexical_buckets=0)
+    else:
+        config = FusionConfig(labels=labels, fusion=kind, visual_dim=visual_dim)
     started = time.perf_counter()
     fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
                  (arrays["val"], [e.intent for e in data.val]), trainer.options)
@@ -84,7 +91,7 @@ def main() -> None:
     labels = tuple(sorted({e.intent for e in data.all}))
     visual_dim = trainer.models.image_encoder().token_dim
     rows, models = {}, {}
-    for kind in FUSION_KINDS:
+    for kind in (*FUSION_KINDS, WITHOUT_NGRAMS):
         classifier, seconds, fitted = train_kind(kind, trainer, data, arrays, labels, visual_dim)
         models[kind] = classifier
         rows[kind] = scores(classifier, arrays["test"], data.test)

@@ -89,7 +89,7 @@ class FusionClassifier:
                     f"but got {image.encoder!r}; retrain it with `assistant train`."
                 )
         texts = TextFeatures(self.text_encoder).encode([text])
-        words = TextFeatures(self.text_encoder, max_tokens=MAX_OCR_TOKENS).encode([f.ocr_text for f in images])
+        words = TextFeatures(self.text_encoder, max_tokens=MAX_OCR_TOKENS, with_bag=False).encode([f.ocr_text for f in images])
         return ExampleArrays(texts[0], tuple(picture_arrays(f, w) for f, w in zip(images, words, strict=True)))
 
     def predict(self, *, text: str, images: Sequence[ImageFeatures] = ()) -> IntentPrediction:

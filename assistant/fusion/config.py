@@ -26,6 +26,9 @@ class FusionConfig:
     layers: int = 1
     """Cross-attention blocks (each: text attends to image, image attends to text, feed-forward)."""
     dropout: float = 0.3
+    lexical_buckets: int = 1 << 15
+    """Buckets of the hashed n-gram path from the message's words to the logits (0 turns it off);
+    must match ``LexicalBagOptions.buckets`` of the features."""
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from assistant.fusion.lexical_bag import EMPTY_BAG, LexicalBag, lexical_bag
 from assistant.fusion.pictures import OcrCache, load_picture, words_in
 from assistant.types import ImageFeatures
 
@@ -28,6 +29,8 @@ class TextArrays:
     """(n, 384) contextual token vectors of the words, at most MAX_TEXT_TOKENS (or MAX_OCR_TOKENS)."""
     vector: np.ndarray
     """(384,) L2-normalised sentence vector."""
+    bag: LexicalBag = EMPTY_BAG
+    """Hashed n-grams of a message's words (left empty for the words read in a picture)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,9 +57,13 @@ def _key(text: str) -> str:
 class TextFeatures:
     """Sentence vector and token vectors of texts, cached by content."""
 
-    def __init__(self, encoder, *, max_tokens: int = MAX_TEXT_TOKENS) -> None:
+    def __init__(self, encoder, *, max_tokens: int = MAX_TEXT_TOKENS, with_bag: bool = True) -> None:
         self.encoder = encoder
         self.max_tokens = max_tokens
+        self.with_bag = with_bag
+
+    def bag(self, text: str) -> LexicalBag:
+        return lexical_bag(text) if self.with_bag else EMPTY_BAG
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> list[TextArrays]:
         out: list[TextArrays] = []
@@ -66,7 +73,7 @@ class TextFeatures:
             vectors = tokens.sentences
             for row, text in enumerate(chunk):
                 length = min(int(tokens.mask[row].sum()), self.max_tokens) if text else 0
-                out.append(TextArrays(tokens.vectors[row, :length].astype(np.float16), vectors[row]))
+                out.append(TextArrays(tokens.vectors[row, :length].astype(np.float16), vectors[row], self.bag(text)))
         return out
 
 
@@ -85,7 +92,7 @@ class FeatureStore:
 
     def __init__(self, *, text_encoder, image_encoder, ocr_reader, folder: Path, ocr_cache: OcrCache) -> None:
         self.text = TextFeatures(text_encoder)
-        self.words = TextFeatures(text_encoder, max_tokens=MAX_OCR_TOKENS)
+        self.words = TextFeatures(text_encoder, max_tokens=MAX_OCR_TOKENS, with_bag=False)
         self.image_encoder = image_encoder
         self.ocr_reader = ocr_reader
         self.ocr_cache = ocr_cache
@@ -111,7 +118,7 @@ class FeatureStore:
         missing = [t for t in texts if f"t/{_key(t)}/tokens" not in self._arrays]
         for text, arrays in zip(missing, self.text.encode(missing), strict=True):
             self._put(f"t/{_key(text)}", tokens=arrays.tokens, vector=arrays.vector)
-        return {t: self._text_arrays(f"t/{_key(t)}") for t in texts}
+        return {t: self._text_arrays(f"t/{_key(t)}", self.text.bag(t)) for t in texts}
 
     def _picture(self, spec: str) -> PictureArrays:
         key = f"p/{_key(spec)}"
@@ -131,8 +138,8 @@ class FeatureStore:
             int(arrays[f"{key}/ocr_lines"][0]),
         )
 
-    def _text_arrays(self, key: str) -> TextArrays:
-        return TextArrays(self._arrays[f"{key}/tokens"], self._arrays[f"{key}/vector"])
+    def _text_arrays(self, key: str, bag: LexicalBag = EMPTY_BAG) -> TextArrays:
+        return TextArrays(self._arrays[f"{key}/tokens"], self._arrays[f"{key}/vector"], bag)
 
     def _put(self, key: str, **arrays: np.ndarray) -> None:
         with self._lock:

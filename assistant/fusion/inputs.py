@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from assistant.fusion.features import ExampleArrays
+from assistant.fusion.lexical_bag import EMPTY_BAG
 
 
 @dataclass
@@ -33,6 +34,12 @@ class FusionInputs:
     """(B, text_dim): mean sentence vector of the pictures' words, zeros when none were read."""
     has_image: torch.Tensor
     """(B,) bool"""
+    bag_indices: torch.Tensor
+    """(N,) int64 hashed n-gram buckets of every message's words, one message after another."""
+    bag_offsets: torch.Tensor
+    """(B,) where each message's buckets start in ``bag_indices``."""
+    bag_weights: torch.Tensor
+    """(N,) the weight of each bucket."""
 
     def to(self, device: str | torch.device) -> FusionInputs:
         return FusionInputs(**{f.name: getattr(self, f.name).to(device) for f in fields(self)})
@@ -56,6 +63,16 @@ def _mean(rows: Sequence[Sequence[np.ndarray]], width: int) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
+def _bags(texts) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """EmbeddingBag inputs for the messages' n-gram bags (a hidden message has an empty bag)."""
+    bags = [t.bag if t is not None else EMPTY_BAG for t in texts]
+    lengths = np.array([len(b.indices) for b in bags], np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    indices = np.concatenate([b.indices for b in bags] + [np.zeros(0, np.int64)])
+    weights = np.concatenate([b.weights for b in bags] + [np.zeros(0, np.float32)])
+    return torch.from_numpy(indices), torch.from_numpy(offsets), torch.from_numpy(weights.astype(np.float32))
+
+
 def collate(
     batch: Sequence[ExampleArrays], *, text_dim: int, visual_dim: int, hide_text=None, hide_images=None
 ) -> FusionInputs:
@@ -75,6 +92,7 @@ def collate(
     )
     has_text = torch.tensor([bool(t is not None and len(t.tokens)) for t in texts])
     text_vector = _mean([[t.vector] if t is not None and len(t.tokens) else [] for t in texts], text_dim)
+    bag_indices, bag_offsets, bag_weights = _bags(texts)
     return FusionInputs(
         text_tokens=text_tokens, text_mask=text_mask, text_vector=text_vector, has_text=has_text,
         visual_tokens=visual_tokens, visual_mask=visual_mask,
@@ -82,4 +100,5 @@ def collate(
         ocr_tokens=ocr_tokens, ocr_mask=ocr_mask,
         ocr_vector=_mean([[p.words.vector for p in ps if len(p.words.tokens)] for ps in pictures], text_dim),
         has_image=torch.tensor([bool(ps) for ps in pictures]),
+        bag_indices=bag_indices, bag_offsets=bag_offsets, bag_weights=bag_weights,
     )

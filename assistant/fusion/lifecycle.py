@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "pretrained"
 """The router trained on the demo store, used while its fingerprint matches the data."""
-TRAINING_RECIPE = 1
+TRAINING_RECIPE = 2
 """Bumped whenever the way examples become features or a model changes, so old checkpoints go stale."""
 
 ProgressNote = Callable[[float, str], None]
