@@ -1,8 +1,9 @@
-"""Lexical BM25 search over FAQ wordings through SQLite FTS5.
+"""Lexical search over FAQ wordings: SQLite FTS5's BM25, or PostgreSQL full text.
 
-The ``faq_fts`` table is kept in step with ``faq_entries`` and ``faq_alternates`` by triggers created in
-the first migration, so every add, edit, delete and import, whoever makes it, updates the index in the
-same transaction. Customer text never reaches FTS5's query syntax: each word is quoted as a plain term.
+SQLite's ``faq_fts`` table (first migration) and PostgreSQL's ``faq_search_documents`` table (revision
+0004) are kept in step with ``faq_entries`` and ``faq_alternates`` by triggers, so every add, edit, delete
+and import, whoever makes it, updates the index in the same transaction. Customer text never reaches
+either query syntax: the query is cut into plain words (``query_terms``) and each is quoted as a term.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 FTS_TABLE = "faq_fts"
+PG_SEARCH_TABLE = "faq_search_documents"
 
 # Column weights for bm25(): the question counts most, then alternates, then the answer.
 BM25_WEIGHTS = (3.0, 2.0, 0.5)
@@ -27,8 +29,14 @@ STOPWORDS = frozenset(
 
 
 def is_fts_object(table_name: str) -> bool:
-    """True for the FTS5 table and the shadow tables SQLite makes for it."""
-    return table_name == FTS_TABLE or table_name.startswith(FTS_TABLE + "_")
+    """True for the full-text tables written by hand in revisions: FTS5's (and its shadow tables) and
+    PostgreSQL's document table."""
+    return table_name in (FTS_TABLE, PG_SEARCH_TABLE) or table_name.startswith(FTS_TABLE + "_")
+
+
+def full_text_table(dialect: str) -> str | None:
+    """The table that holds a dialect's full-text index (None where search runs in process)."""
+    return {"sqlite": FTS_TABLE, "postgresql": PG_SEARCH_TABLE}.get(dialect)
 
 
 def words(text: str) -> list[str]:
@@ -53,7 +61,7 @@ def fts_match_expression(query: str) -> str | None:
 class LexicalHit:
     faq_id: int
     bm25: float
-    """BM25 relevance, higher is better (FTS5's bm25() negated)."""
+    """Relevance on BM25's scale, higher is better (FTS5's bm25() negated; PostgreSQL's rank rescaled)."""
 
 
 class SqliteFtsLexical:
@@ -78,3 +86,42 @@ class SqliteFtsLexical:
         params = {"expression": expression, "limit": limit, "intent_id": intent_id}
         rows = session.execute(sql, params).all()
         return [LexicalHit(faq_id=row[0], bm25=-float(row[1])) for row in rows]
+
+
+def tsquery_expression(query: str) -> str | None:
+    """A ``to_tsquery`` input that ORs the quoted words of ``query``; None when nothing is searchable."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    return " | ".join("'" + term.replace("'", "''").replace("\\", "\\\\") + "'" for term in terms)
+
+
+# ts_rank_cd weights in PostgreSQL's {D, C, B, A} order: the BM25 column weights, question = 1.
+PG_RANK_WEIGHTS = "{0, %g, %g, 1}" % (BM25_WEIGHTS[2] / BM25_WEIGHTS[0], BM25_WEIGHTS[1] / BM25_WEIGHTS[0])
+PG_RANK_TO_BM25 = 20.0
+"""Multiplies ts_rank_cd (cover density, normalised by 1 + log(document length)) onto BM25's scale, so
+one ``lexical_saturation`` serves both backends (bench/retrieval.py measures the two side by side)."""
+
+
+class PostgresFullTextLexical:
+    """Cover-density ranking over PostgreSQL's ``faq_search_documents`` (``english`` configuration)."""
+
+    name = "postgresql-fulltext"
+
+    def search(
+        self, session: Session, query: str, *, intent_id: int | None, limit: int
+    ) -> list[LexicalHit]:
+        expression = tsquery_expression(query)
+        if expression is None:
+            return []
+        intent_filter = "AND f.intent_id = :intent_id" if intent_id is not None else ""
+        sql = text(
+            f"SELECT f.id, ts_rank_cd(CAST(:weights AS real[]), d.document, q.query, 1) AS rank "
+            f"FROM {PG_SEARCH_TABLE} d JOIN faq_entries f ON f.id = d.faq_id, "
+            "to_tsquery('english', :expression) AS q(query) "
+            f"WHERE d.document @@ q.query AND f.active {intent_filter} "
+            "ORDER BY rank DESC, f.id LIMIT :limit"
+        )
+        params = {"expression": expression, "limit": limit, "intent_id": intent_id, "weights": PG_RANK_WEIGHTS}
+        rows = session.execute(sql, params).all()
+        return [LexicalHit(faq_id=row[0], bm25=float(row[1]) * PG_RANK_TO_BM25) for row in rows]
