@@ -141,7 +141,8 @@ class HybridRetriever:
         top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = self._hits(session, top, dense, bm25)
         confident = bool(hits) and hits[0].score >= self.options.threshold
-        signals = {"lexical": lexical.name, "dense": self.dense.model_name, "fusion": mode}
+        signals = {"lexical": lexical.name, "dense": self.dense.model_name,
+                   "dense_search": self.dense.backend(session), "fusion": mode}
         return SearchResult(query, hits, confident, self.options.threshold, signals)
 
     def _fuse(self, dense: dict[int, float], bm25: dict[int, float], mode: FusionMode) -> dict:
