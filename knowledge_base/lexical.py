@@ -88,40 +88,55 @@ class SqliteFtsLexical:
         return [LexicalHit(faq_id=row[0], bm25=-float(row[1])) for row in rows]
 
 
-def tsquery_expression(query: str) -> str | None:
-    """A ``to_tsquery`` input that ORs the quoted words of ``query``; None when nothing is searchable."""
-    terms = query_terms(query)
-    if not terms:
-        return None
-    return " | ".join("'" + term.replace("'", "''").replace("\\", "\\\\") + "'" for term in terms)
+def tsquery_lexemes(query: str) -> list[str]:
+    """Each searchable word of ``query`` quoted as one ``to_tsquery`` lexeme (so no operator of the
+    customer's is ever parsed); empty when nothing is searchable."""
+    return ["'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in query_terms(query)]
 
 
-# ts_rank_cd weights in PostgreSQL's {D, C, B, A} order: the BM25 column weights, question = 1.
+# ts_rank weights in PostgreSQL's {D, C, B, A} order: the BM25 column weights, question = 1.
 PG_RANK_WEIGHTS = "{0, %g, %g, 1}" % (BM25_WEIGHTS[2] / BM25_WEIGHTS[0], BM25_WEIGHTS[1] / BM25_WEIGHTS[0])
-PG_RANK_TO_BM25 = 20.0
-"""Multiplies ts_rank_cd (cover density, normalised by 1 + log(document length)) onto BM25's scale, so
-one ``lexical_saturation`` serves both backends (bench/retrieval.py measures the two side by side)."""
+PG_RANK_TO_BM25 = 3.0
+"""Factor from the idf-weighted ts_rank sum onto BM25's scale (the median ratio of FTS5's BM25 to it for
+the same entry and question over the retrieval benchmark's questions is 3.1), so one
+``lexical_saturation`` and one answer threshold mean the same on both databases."""
+
+# Per distinct stemmed word: its BM25 idf from the document counts, times ts_rank of that word alone;
+# summed per entry. ts_rank alone has no idf, so common words would count as much as rare ones.
+PG_SEARCH_SQL = f"""
+WITH terms AS (
+    SELECT DISTINCT to_tsquery('english', word) AS query FROM unnest(CAST(:words AS text[])) AS w(word)
+), useful AS (
+    SELECT query FROM terms WHERE numnode(query) > 0
+), weighted AS (
+    SELECT u.query, ln(1 + (total.n - df.hits + 0.5) / (df.hits + 0.5)) AS idf
+    FROM useful u
+    CROSS JOIN (SELECT count(*) AS n FROM {PG_SEARCH_TABLE}) total
+    CROSS JOIN LATERAL (SELECT count(*) AS hits FROM {PG_SEARCH_TABLE} d WHERE d.document @@ u.query) df
+)
+SELECT f.id, sum(w.idf * ts_rank(CAST(:weights AS real[]), d.document, w.query, 0)) AS rank
+FROM weighted w
+JOIN {PG_SEARCH_TABLE} d ON d.document @@ w.query
+JOIN faq_entries f ON f.id = d.faq_id
+WHERE f.active {{intent_filter}}
+GROUP BY f.id ORDER BY rank DESC, f.id LIMIT :limit
+"""
 
 
 class PostgresFullTextLexical:
-    """Cover-density ranking over PostgreSQL's ``faq_search_documents`` (``english`` configuration)."""
+    """BM25-like ranking over PostgreSQL's ``faq_search_documents`` (``english`` configuration): the
+    customer's words OR'ed, each weighted by its idf, each scored by ``ts_rank`` with column weights."""
 
     name = "postgresql-fulltext"
 
     def search(
         self, session: Session, query: str, *, intent_id: int | None, limit: int
     ) -> list[LexicalHit]:
-        expression = tsquery_expression(query)
-        if expression is None:
+        lexemes = tsquery_lexemes(query)
+        if not lexemes:
             return []
         intent_filter = "AND f.intent_id = :intent_id" if intent_id is not None else ""
-        sql = text(
-            f"SELECT f.id, ts_rank_cd(CAST(:weights AS real[]), d.document, q.query, 1) AS rank "
-            f"FROM {PG_SEARCH_TABLE} d JOIN faq_entries f ON f.id = d.faq_id, "
-            "to_tsquery('english', :expression) AS q(query) "
-            f"WHERE d.document @@ q.query AND f.active {intent_filter} "
-            "ORDER BY rank DESC, f.id LIMIT :limit"
-        )
-        params = {"expression": expression, "limit": limit, "intent_id": intent_id, "weights": PG_RANK_WEIGHTS}
+        sql = text(PG_SEARCH_SQL.format(intent_filter=intent_filter))
+        params = {"words": lexemes, "limit": limit, "intent_id": intent_id, "weights": PG_RANK_WEIGHTS}
         rows = session.execute(sql, params).all()
         return [LexicalHit(faq_id=row[0], bm25=float(row[1]) * PG_RANK_TO_BM25) for row in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.db import session_scope
-from knowledge_base.lexical import PostgresFullTextLexical, tsquery_expression
+from knowledge_base.lexical import PostgresFullTextLexical, tsquery_lexemes
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, update_faq
 from knowledge_base.repositories.intents import require_intent
 
@@ -50,9 +50,9 @@ def test_tsquery_operators_in_customer_text_are_plain_words(sessions, ids, query
         assert ids[0] in found
 
 
-def test_query_without_searchable_words_finds_nothing():
-    assert tsquery_expression("!!! ?? the and") is None
-    assert tsquery_expression("Germany's delivery") == "'germany' | 's' | 'delivery'"
+def test_each_word_becomes_one_quoted_lexeme():
+    assert tsquery_lexemes("!!! ?? the and") == []
+    assert tsquery_lexemes("Germany's delivery & !card") == ["'germany'", "'s'", "'delivery'", "'card'"]
 
 
 def test_index_follows_edits_deactivation_and_deletion(sessions, ids):
