@@ -59,6 +59,15 @@ class DatabaseBackend:
         """ASSISTANT_* variables that point the `assistant` command at ``data_dir`` and its database."""
         return {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": self.url_for(data_dir) or ""}
 
+    def raw_contents(self, data_dir: Path) -> bytes:
+        """Everything the database of ``data_dir`` stores, as bytes: the SQLite file (and its WAL), or a
+        pg_dump of the PostgreSQL database."""
+        url = self.url_for(data_dir)
+        if url is None:
+            files = [data_dir / "assistant.db", data_dir / "assistant.db-wal"]
+            return b"".join(path.read_bytes() for path in files if path.exists())
+        return self.server.run_tool("pg_dump", url.rsplit("/", 1)[1]).stdout.encode()
+
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()
