@@ -44,6 +44,7 @@ SATURATIONS = [4.0, 8.0, 12.0, 16.0, 24.0, 32.0]
 WRONG_ANSWER_COST = 2.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(51)]
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+DEFAULTS_LABEL = "weighted hybrid, default settings"
 
 
 class Databases:
@@ -123,6 +124,10 @@ def quality(encoder: TextEncoder, workdir: Path, url: str) -> QualityReport:
     report = QualityReport(len(cases), len(tune), len(test), best)
     retriever = _retriever(index, *best)
     report.methods = {label: evaluate(sessions, retriever, *pick(test), mode) for label, mode in METHODS.items()}
+    defaults = RetrievalOptions()
+    report.methods[DEFAULTS_LABEL] = evaluate(
+        sessions, _retriever(index, defaults.dense_weight, defaults.lexical_saturation), *pick(test), "weighted"
+    )
     report.threshold, report.outcomes = threshold_report(sessions, retriever, encoder, pick(tune), pick(test))
     sessions.kw["bind"].dispose()
     return report
@@ -138,7 +143,7 @@ def print_quality(reports: dict[str, QualityReport]) -> None:
     print("\n| method (held-out half) | " + " | ".join(
         f"{BACKENDS[b]} {m}" for b in names for m in ("hit@1", "MRR", "nDCG@10")) + " |")
     print("|---|" + "---|" * (3 * len(names)))
-    for label in METHODS:
+    for label in [*METHODS, DEFAULTS_LABEL]:
         cells = [f"{reports[b].methods[label][m]:.3f}" for b in names for m in ("hit@1", "MRR", "nDCG@10")]
         print(f"| {label} | " + " | ".join(cells) + " |")
     print("\n| held-out half | " + " | ".join(BACKENDS[b] for b in names) + " |")
