@@ -30,8 +30,10 @@ run: install
 	$(BIN)/assistant seed --demo-staff
 	$(BIN)/assistant serve
 
+# The whole suite twice: on SQLite files, then on a throwaway PostgreSQL server the tests start.
 test: install
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --db-backend=postgresql
 
 bench: install
 	$(BIN)/python bench/retrieval.py

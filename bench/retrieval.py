@@ -1,4 +1,5 @@
-"""Retrieval benchmark: quality of each signal and of their fusions, and search latency by index size.
+"""Retrieval benchmark: quality of each signal and of their fusions, and search latency by index size,
+on SQLite (FTS5) and on PostgreSQL (full text; a throwaway server from Debian's package) side by side.
 
 Quality: reworded customer questions (bench/data/reworded_questions.json, never the stored wording) are
 split in two by a fixed hash; the hybrid's dense weight and BM25 saturation are chosen on the tuning half
@@ -6,7 +7,7 @@ and every method is reported on the held-out half. The answer threshold is chose
 with questions the shop cannot answer (bench/data/out_of_scope_questions.json), and checked held out. Latency: synthetic knowledge bases of 1k, 10k and 100k
 entries (three wordings each, random unit vectors), timed per search without the query embedding.
 
-    python bench/retrieval.py [--sizes 1000 10000 100000] [--queries 200]
+    python bench/retrieval.py [--sizes 1000 10000 100000] [--queries 200] [--backends sqlite postgresql]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +34,7 @@ from knowledge_base.dense import DenseIndex  # noqa: E402
 from knowledge_base.repositories.faqs import find_by_question  # noqa: E402
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions  # noqa: E402
 from bench.store import seeded_demo_store  # noqa: E402
+from tests.pg_server import PostgresServer  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "reworded_questions.json"
 OUT_OF_SCOPE = DATA.parent / "out_of_scope_questions.json"
@@ -40,6 +43,38 @@ WEIGHTS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
 SATURATIONS = [4.0, 8.0, 12.0, 16.0, 24.0, 32.0]
 WRONG_ANSWER_COST = 2.0
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(51)]
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+DEFAULTS_LABEL = "weighted hybrid, default settings"
+
+
+class Databases:
+    """Fresh empty databases by name: SQLite files in ``workdir`` or databases on one PostgreSQL server."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._server: PostgresServer | None = None
+
+    def url(self, backend: str, name: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{self.workdir / name}.db"
+        if self._server is None:
+            self._server = PostgresServer.start()
+        return self._server.create_database(name)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+
+
+@dataclass
+class QualityReport:
+    cases: int = 0
+    tune: int = 0
+    test: int = 0
+    chosen: tuple[float, float] = (0.5, 12.0)
+    methods: dict[str, dict[str, float]] = field(default_factory=dict)
+    threshold: float = 0.5
+    outcomes: dict[str, float] = field(default_factory=dict)
 
 
 def split_of(query: str) -> str:
@@ -71,8 +106,8 @@ def evaluate(sessions, retriever, cases, vectors, mode) -> dict[str, float]:
     return metrics(ranks)
 
 
-def quality(encoder: TextEncoder, workdir: Path) -> None:
-    sessions = seeded_demo_store(workdir, "quality.db")
+def quality(encoder: TextEncoder, workdir: Path, url: str) -> QualityReport:
+    sessions = seeded_demo_store(workdir, "quality.db", url=url)
     cases = _labelled_cases(sessions)
     vectors = encoder.embed([q for q, _ in cases])
     index = DenseIndex(encoder)
@@ -86,14 +121,35 @@ def quality(encoder: TextEncoder, workdir: Path) -> None:
             evaluate(sessions, _retriever(index, *ws), *pick(tune), "weighted")[m] for m in ("hit@1", "MRR")
         ),
     )
-    print(f"\n{len(cases)} reworded questions: {len(tune)} to tune, {len(test)} held out")
-    print(f"chosen on the tuning half: dense_weight={best[0]}, lexical_saturation={best[1]}\n")
-    print("| method (held-out half) | hit@1 | MRR | nDCG@10 |\n|---|---|---|---|")
+    report = QualityReport(len(cases), len(tune), len(test), best)
     retriever = _retriever(index, *best)
-    for label, mode in METHODS.items():
-        m = evaluate(sessions, retriever, *pick(test), mode)
-        print(f"| {label} | {m['hit@1']:.3f} | {m['MRR']:.3f} | {m['nDCG@10']:.3f} |")
-    threshold_report(sessions, retriever, encoder, pick(tune), pick(test))
+    report.methods = {label: evaluate(sessions, retriever, *pick(test), mode) for label, mode in METHODS.items()}
+    defaults = RetrievalOptions()
+    report.methods[DEFAULTS_LABEL] = evaluate(
+        sessions, _retriever(index, defaults.dense_weight, defaults.lexical_saturation), *pick(test), "weighted"
+    )
+    report.threshold, report.outcomes = threshold_report(sessions, retriever, encoder, pick(tune), pick(test))
+    sessions.kw["bind"].dispose()
+    return report
+
+
+def print_quality(reports: dict[str, QualityReport]) -> None:
+    first = next(iter(reports.values()))
+    print(f"\n{first.cases} reworded questions: {first.tune} to tune, {first.test} held out")
+    for backend, report in reports.items():
+        print(f"{BACKENDS[backend]}: chosen on the tuning half: dense_weight={report.chosen[0]}, "
+              f"lexical_saturation={report.chosen[1]}, answer threshold {report.threshold}")
+    names = list(reports)
+    print("\n| method (held-out half) | " + " | ".join(
+        f"{BACKENDS[b]} {m}" for b in names for m in ("hit@1", "MRR", "nDCG@10")) + " |")
+    print("|---|" + "---|" * (3 * len(names)))
+    for label in [*METHODS, DEFAULTS_LABEL]:
+        cells = [f"{reports[b].methods[label][m]:.3f}" for b in names for m in ("hit@1", "MRR", "nDCG@10")]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print("\n| held-out half | " + " | ".join(BACKENDS[b] for b in names) + " |")
+    print("|---|" + "---|" * len(names))
+    for label in first.outcomes:
+        print(f"| {label} | " + " | ".join(f"{reports[b].outcomes[label]:.1%}" for b in names) + " |")
 
 
 def best_scores(sessions, retriever, cases, vectors) -> list[tuple[float, bool, bool]]:
@@ -117,7 +173,9 @@ def outcomes(in_scope, out_of_scope, threshold: float) -> dict[str, float]:
     }
 
 
-def threshold_report(sessions, retriever, encoder, tune, test) -> None:
+def threshold_report(sessions, retriever, encoder, tune, test) -> tuple[float, dict[str, float]]:
+    """The answer threshold chosen on the tuning half (out-of-scope questions split the same way) and the
+    held-out half's outcomes with it."""
     questions = json.loads(OUT_OF_SCOPE.read_text(encoding="utf-8"))
     unknown = [(q, -1) for q in questions]
     vectors = encoder.embed(questions)
@@ -136,11 +194,7 @@ def threshold_report(sessions, retriever, encoder, tune, test) -> None:
         return o["answered right"] - WRONG_ANSWER_COST * (o["answered wrong"] + o["out-of-scope answered"])
 
     chosen = max(THRESHOLDS, key=utility)
-    print(f"\nanswer threshold chosen on the tuning half: {chosen} "
-          f"({len(questions)} out-of-scope questions, split the same way)\n")
-    print("| held-out half | share |\n|---|---|")
-    for label, share in outcomes(*scored["test"], chosen).items():
-        print(f"| {label} | {share:.1%} |")
+    return chosen, outcomes(*scored["test"], chosen)
 
 
 def _retriever(index: DenseIndex, weight: float, saturation: float) -> HybridRetriever:
@@ -158,38 +212,56 @@ def _labelled_cases(sessions) -> list[tuple[str, int]]:
     return cases
 
 
-def latency(sizes: list[int], n_queries: int, workdir: Path, encoder: TextEncoder) -> None:
-    print("\n| entries | wordings | p50 ms | p95 ms | first search ms (loads the vectors) |\n|---|---|---|---|---|")
+def latency(url: str, size: int, n_queries: int, encoder: TextEncoder) -> tuple[float, float, float]:
+    """(p50, p95, first search) in ms over a synthetic knowledge base of ``size`` entries at ``url``."""
     rng = random.Random(13)
-    for size in sizes:
-        engine = make_engine(f"sqlite:///{workdir / f'synthetic-{size}.db'}")
-        upgrade_to_head(engine)
-        sessions = make_session_factory(engine)
-        queries = build_synthetic_kb(engine, size=size, dim=encoder.dim, model_name=encoder.name, seed=size)
-        retriever = HybridRetriever(DenseIndex(encoder), RetrievalOptions())
-        sample = [rng.choice(queries) for _ in range(n_queries)]
-        vectors = encoder.embed(sample)
-        times = []
-        with session_scope(sessions) as session:
-            for query, vector in zip(sample, vectors, strict=True):
-                started = time.perf_counter()
-                retriever.search_with_vector(session, query, vector, k=5)
-                times.append((time.perf_counter() - started) * 1000)
-        first, rest = times[0], np.array(times[1:])
-        wordings = size * 3
-        print(f"| {size:,} | {wordings:,} | {np.percentile(rest, 50):.2f} | {np.percentile(rest, 95):.2f} | {first:.0f} |")
-        engine.dispose()
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    sessions = make_session_factory(engine)
+    queries = build_synthetic_kb(engine, size=size, dim=encoder.dim, model_name=encoder.name, seed=size)
+    retriever = HybridRetriever(DenseIndex(encoder), RetrievalOptions())
+    sample = [rng.choice(queries) for _ in range(n_queries)]
+    vectors = encoder.embed(sample)
+    times = []
+    with session_scope(sessions) as session:
+        for query, vector in zip(sample, vectors, strict=True):
+            started = time.perf_counter()
+            retriever.search_with_vector(session, query, vector, k=5)
+            times.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    rest = np.array(times[1:])
+    return float(np.percentile(rest, 50)), float(np.percentile(rest, 95)), times[0]
+
+
+def print_latency(rows: dict[int, dict[str, tuple[float, float, float]]]) -> None:
+    names = list(next(iter(rows.values())))
+    print("\n| entries | wordings | " + " | ".join(
+        f"{BACKENDS[b]} p50 ms | {BACKENDS[b]} p95 ms | {BACKENDS[b]} first ms" for b in names) + " |")
+    print("|---|---|" + "---|" * (3 * len(names)))
+    for size, by_backend in rows.items():
+        cells = [f"{v:.2f}" if i < 2 else f"{v:.0f}" for b in names for i, v in enumerate(by_backend[b])]
+        print(f"| {size:,} | {size * 3:,} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--backends", nargs="+", choices=list(BACKENDS), default=list(BACKENDS))
     args = parser.parse_args()
     encoder = TextEncoder()
     with tempfile.TemporaryDirectory() as tmp:
-        quality(encoder, Path(tmp))
-        latency(args.sizes, args.queries, Path(tmp), encoder)
+        databases = Databases(Path(tmp))
+        try:
+            print_quality({b: quality(encoder, Path(tmp), databases.url(b, f"quality_{b}")) for b in args.backends})
+            if args.sizes:
+                print_latency({
+                    size: {b: latency(databases.url(b, f"synthetic_{b}_{size}"), size, args.queries, encoder)
+                           for b in args.backends}
+                    for size in args.sizes
+                })
+        finally:
+            databases.close()
 
 
 if __name__ == "__main__":

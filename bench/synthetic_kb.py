@@ -58,7 +58,7 @@ def build_synthetic_kb(engine: Engine, *, size: int, dim: int, model_name: str, 
         connection.execute(
             text(
                 "INSERT INTO faq_entries (id, question, question_key, answer, intent_id, tags, active, "
-                "created_at, updated_at) VALUES (:id, :q, lower(:q), :a, 1, '[]', 1, :t, :t)"
+                "created_at, updated_at) VALUES (:id, :q, lower(:q), :a, 1, '[]', TRUE, :t, :t)"
             ),
             [{**e, "t": stamp} for e in entries],
         )

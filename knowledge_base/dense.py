@@ -1,8 +1,11 @@
-"""Dense vectors of every FAQ wording, stored in SQL and searched in memory.
+"""Dense vectors of every FAQ wording, stored in SQL and searched in memory (or by pgvector in SQL).
 
 Each entry's question and alternates are embedded separately (an entry's dense score is its best wording's
 cosine similarity). Vectors are stored with the embedding model's name and the entry's ``updated_at`` at
 embedding time, so an edited entry is re-embedded before the next search, whichever process edited it.
+The in-memory matrix is reloaded whenever the FAQ table's fingerprint changes, so an entry that another
+process added, edited, deactivated or deleted counts from the next search on. Where the PostgreSQL server
+had pgvector when the schema was made (revision 0005), the search itself runs in SQL over an HNSW index.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import FaqEmbedding, FaqEntry, utcnow
+from knowledge_base.pgvector import PgVectorSearch, pgvector_ready
 
 
 class Embedder(Protocol):
@@ -46,10 +50,23 @@ class DenseIndex:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._matrix: _Matrix | None = None
+        self._in_sql: PgVectorSearch | None | bool = False  # False: not decided yet
+        self._synced_fingerprint: tuple | None = None
 
     @property
     def model_name(self) -> str:
         return self.embedder.name
+
+    def backend(self, session: Session) -> str:
+        """'pgvector-hnsw' where pgvector serves the search, else 'in-process'."""
+        return "in-process" if self._sql_search(session) is None else "pgvector-hnsw"
+
+    def _sql_search(self, session: Session) -> PgVectorSearch | None:
+        with self._lock:
+            if self._in_sql is False:
+                ready = pgvector_ready(session)
+                self._in_sql = PgVectorSearch(model_name=self.model_name, dim=self.embedder.dim) if ready else None
+            return self._in_sql
 
     def sync(self, session: Session) -> int:
         """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count."""
@@ -108,6 +125,10 @@ class DenseIndex:
     ) -> dict[int, float]:
         """Best cosine similarity of the query to each entry's wordings, for the ``top`` entries and for
         the entries in ``also`` (active ones, of ``intent_id`` when it is given)."""
+        in_sql = self._sql_search(session)
+        if in_sql is not None:
+            self._sync_sql(session, in_sql)
+            return in_sql.similarities(session, query_vector, intent_id=intent_id, top=top, also=also)
         matrix = self._current_matrix(session)
         if matrix.vectors.shape[0] == 0:
             return {}
@@ -131,6 +152,14 @@ class DenseIndex:
                 fingerprint = self._fingerprint(session)
             self._matrix = self._load_matrix(session, fingerprint)
             return self._matrix
+
+    def _sync_sql(self, session: Session, in_sql: PgVectorSearch) -> None:
+        fingerprint = self._fingerprint(session)
+        with self._lock:
+            if fingerprint != self._synced_fingerprint:
+                self.sync(session)
+                in_sql.copy_new_vectors(session)
+                self._synced_fingerprint = self._fingerprint(session)
 
     def _fingerprint(self, session: Session) -> tuple:
         """Changes whenever an entry is added, edited, (de)activated or deleted, or vectors are written."""

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.bm25 import InMemoryBm25Lexical
 from knowledge_base.dense import DenseIndex
 from knowledge_base.errors import EmptyQueryError, QueryTooLongError
-from knowledge_base.lexical import SqliteFtsLexical
+from knowledge_base.lexical import PostgresFullTextLexical, SqliteFtsLexical
 from knowledge_base.models import FaqEntry, Intent
 from knowledge_base.repositories.intents import require_intent
 
@@ -95,11 +95,10 @@ class HybridRetriever:
         self._lexical_lock = threading.Lock()
 
     def lexical_for(self, session: Session):
-        """FTS5 on SQLite; BM25 computed in process on databases without FTS5."""
+        """FTS5 on SQLite, full text on PostgreSQL, BM25 computed in process on any other database."""
         with self._lexical_lock:
             if self._lexical is None:
-                sqlite = session.get_bind().dialect.name == "sqlite"
-                self._lexical = SqliteFtsLexical() if sqlite else InMemoryBm25Lexical()
+                self._lexical = lexical_backend(session.get_bind().dialect.name)
             return self._lexical
 
     def search(
@@ -142,7 +141,8 @@ class HybridRetriever:
         top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = self._hits(session, top, dense, bm25)
         confident = bool(hits) and hits[0].score >= self.options.threshold
-        signals = {"lexical": lexical.name, "dense": self.dense.model_name, "fusion": mode}
+        signals = {"lexical": lexical.name, "dense": self.dense.model_name,
+                   "dense_search": self.dense.backend(session), "fusion": mode}
         return SearchResult(query, hits, confident, self.options.threshold, signals)
 
     def _fuse(self, dense: dict[int, float], bm25: dict[int, float], mode: FusionMode) -> dict:
@@ -184,6 +184,15 @@ class HybridRetriever:
             for faq_id, score in ranked
             if faq_id in entries
         ]
+
+
+def lexical_backend(dialect: str):
+    """The lexical search that suits a database dialect."""
+    if dialect == "sqlite":
+        return SqliteFtsLexical()
+    if dialect == "postgresql":
+        return PostgresFullTextLexical()
+    return InMemoryBm25Lexical()
 
 
 def _rrf(*ranks: int | None) -> float:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from tests import databases
 
 
 def run(data_dir: Path, *args: str, code: int = 0):
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
+    env = databases.current().env_for(data_dir)
     result = CliRunner().invoke(app, list(args), env=env)
     assert result.exit_code == code, (result.stdout, result.stderr)
     return result

@@ -88,14 +88,11 @@ def outcome_counts(*, session: Session, since: dt.date) -> dict[str, int]:
 
 
 def feedback_summary(*, session: Session, since: dt.date) -> FeedbackSummary:
-    rows = dict(
-        session.execute(
-            select(Feedback.rating > 0, func.count(Feedback.id))
-            .where(Feedback.rating != 0, Feedback.created_at >= _midnight(since))
-            .group_by(Feedback.rating > 0)
-        ).all()
-    )
-    return FeedbackSummary(positive=rows.get(True, 0), negative=rows.get(False, 0))
+    positive, negative = session.execute(
+        select(func.count(Feedback.id).filter(Feedback.rating > 0), func.count(Feedback.id).filter(Feedback.rating < 0))
+        .where(Feedback.created_at >= _midnight(since))
+    ).one()
+    return FeedbackSummary(positive=positive, negative=negative)
 
 
 def latency_summary(*, session: Session, since: dt.date) -> LatencySummary:

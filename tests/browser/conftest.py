@@ -20,7 +20,7 @@ import uvicorn
 from typer.testing import CliRunner
 
 from assistant.runtime import Runtime
-from assistant.settings import Settings
+from tests import databases
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -46,8 +46,7 @@ def free_port() -> int:
 def seed_store(data_dir: Path) -> None:
     from assistant.cli import app
 
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": "",
-           "ASSISTANT_DEMO_STAFF_PASSWORD": STAFF_PASSWORD}
+    env = databases.current().env_for(data_dir) | {"ASSISTANT_DEMO_STAFF_PASSWORD": STAFF_PASSWORD}
     for args in (["init"], ["seed", "--demo-staff"]):
         result = CliRunner().invoke(app, args, env=env)
         assert result.exit_code == 0, (result.stdout, result.stderr)
@@ -77,8 +76,8 @@ def running_server(runtime: Runtime) -> Iterator[str]:
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("web-store")
     seed_store(data_dir)
-    settings = Settings(data_dir=data_dir, database_url=None, staff_poll_seconds=1.0,
-                        session_secret="browser-tests", router_max_epochs=1)  # a quick retraining test
+    settings = databases.current().settings_for(data_dir, staff_poll_seconds=1.0,
+                                                session_secret="browser-tests", router_max_epochs=1)  # a quick retraining test
     runtime = Runtime.start(settings)
     with running_server(runtime) as url:
         yield LiveServer(url, runtime, STAFF_USER, STAFF_PASSWORD)

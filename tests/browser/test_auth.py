@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.console_page import sign_in
 
@@ -65,7 +66,7 @@ def test_staff_sign_in_opens_the_console(live_server, page, shot):
     sign_in(page, live_server.url, live_server.staff_user, live_server.staff_password)
     page.get_by_text(CONSOLE_TITLE).wait_for()
     shot(page, "console")
-    assert page.get_by_role("tab", name="FAQ").count() == 1
+    expect(page.get_by_role("tab", name="FAQ")).to_have_count(1)  # waits: the tabs render after the title
 
 
 def test_customer_chat_needs_no_login(live_server):

@@ -11,10 +11,10 @@ import pytest
 from gradio_client import Client
 
 from assistant.runtime import Runtime
-from assistant.settings import Settings
 from assistant.types import Reply, UserTurn
 from tests.browser.chat_page import open_chat
 from tests.browser.conftest import running_server
+from tests import databases
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def queue_size(url: str) -> int:
 
 
 def test_full_queue_tells_the_customer_it_is_busy(tmp_path, page, shot):
-    settings = Settings(data_dir=tmp_path, database_url=None, queue_max_size=1, model_concurrency=1)
+    settings = databases.current().settings_for(tmp_path, queue_max_size=1, model_concurrency=1)
     runtime = Runtime.start(settings)
     held = HeldAssistant()
     runtime.__dict__["assistant"] = held

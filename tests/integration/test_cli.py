@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
+from tests import databases
 from tests.cli_runner import run, run_json
 
 pytestmark = pytest.mark.slow
@@ -29,8 +30,7 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 def test_ask_germany_delivery_returns_the_curated_answer_with_its_source(data_dir):
-    env = os.environ | {"ASSISTANT_DATA_DIR": str(data_dir)}
-    env.pop("ASSISTANT_DATABASE_URL", None)
+    env = os.environ | databases.current().env_for(data_dir)
     completed = subprocess.run(
         [Path(sys.executable).parent / "assistant", "ask", "how long does delivery to Germany take?", "--json"],
         capture_output=True, text=True, env=env, check=True,
@@ -63,7 +63,7 @@ def test_unrelated_question_is_politely_refused_without_an_invented_answer(data_
 
 
 def test_without_the_router_an_unrelated_question_gets_the_closest_entries(data_dir):
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": "", "ASSISTANT_ROUTER": "retrieval"}
+    env = databases.current().env_for(data_dir) | {"ASSISTANT_ROUTER": "retrieval"}
     result = CliRunner().invoke(app, ["ask", "what is the boiling point of mercury on mars?", "--json"], env=env)
     reply = json.loads(result.stdout)
     assert reply["action"] == "clarify" and reply["router"] == "retrieval"

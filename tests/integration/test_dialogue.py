@@ -11,20 +11,20 @@ from sqlalchemy import func, select
 from assistant.errors import EmptyQueryError, UserInputError
 from assistant.pipeline import Assistant, build_retriever
 from assistant.routing import IntentRouter
-from assistant.settings import Settings
 from assistant.types import OcrLine, Transcript, UserTurn
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from knowledge_base.models import Conversation, FaqEntry, HandoffTicket, Message, Product
 from knowledge_base.product_index import ProductImageIndex
 from knowledge_base.seed import seed_demo_store
 from tests.fakes import HashingEmbedder, KeywordRouter, PreparedMediaReader, ThumbnailPhotoEmbedder
+from tests import databases
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """The demo store seeded once: (settings, session factory, retriever, product index)."""
     data_dir = tmp_path_factory.mktemp("store")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'kb.db'}")
+    settings = databases.current().settings_for(data_dir)
     engine = make_engine(settings.resolved_database_url())
     upgrade_to_head(engine)
     sessions = make_session_factory(engine)

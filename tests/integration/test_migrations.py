@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -20,6 +21,7 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(db_url):
         assert compare_metadata(context, Base.metadata) == []
 
 
+@pytest.mark.sqlite_only("FTS5 tables and SQLite pragmas")
 def test_upgrade_creates_every_table_the_fts_index_and_runs_in_wal(db_url):
     engine = make_engine(db_url)
     upgrade_to_head(engine)

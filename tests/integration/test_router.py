@@ -14,10 +14,10 @@ from assistant.fusion.config import TrainOptions
 from assistant.fusion.lifecycle import SHIPPED_CHECKPOINT, RouterTrainer
 from assistant.runtime import Runtime
 from assistant.screens import render_screen
-from assistant.settings import Settings
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.training_examples import LabelledMessage, add_training_examples
 from knowledge_base.seed import seed_demo_store
+from tests import databases
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory) -> Runtime:
     data_dir = tmp_path_factory.mktemp("router-store")
-    runtime = Runtime.start(Settings(data_dir=data_dir, database_url=None))
+    runtime = Runtime.start(databases.current().settings_for(data_dir))
     with session_scope(runtime.sessions) as session:
         seed_demo_store(session=session, data_dir=data_dir)
     return runtime
@@ -74,7 +74,7 @@ def test_eval_prints_scores_and_writes_a_confusion_matrix(runtime, tmp_path):
     (tmp_path / "check.csv").write_text(
         "text,intent,image\nwhere is my parcel,order_status,\nit won't let me in,account_login,login.png\n"
         "how do I bake bread,out_of_scope,\n", encoding="utf-8")
-    env = {"ASSISTANT_DATA_DIR": str(runtime.settings.data_dir), "ASSISTANT_DATABASE_URL": ""}
+    env = databases.current().env_for(runtime.settings.data_dir)
     result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path / "check.csv"), "--confusion",
                                       str(tmp_path / "confusion.png"), "--json"], env=env)
     assert result.exit_code == 0, result.output
@@ -86,7 +86,7 @@ def test_eval_prints_scores_and_writes_a_confusion_matrix(runtime, tmp_path):
 
 def test_eval_refuses_intents_the_router_does_not_know(runtime, tmp_path):
     (tmp_path / "bad.csv").write_text("text,intent\nhello,weather_report\n", encoding="utf-8")
-    env = {"ASSISTANT_DATA_DIR": str(runtime.settings.data_dir), "ASSISTANT_DATABASE_URL": ""}
+    env = databases.current().env_for(runtime.settings.data_dir)
     result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path / "bad.csv")], env=env)
     assert result.exit_code == 2
     assert "Unknown intent(s) weather_report" in result.stderr
@@ -109,7 +109,7 @@ def test_new_examples_make_the_checkpoint_stale_and_start_up_trains_a_new_one(ru
 def test_the_console_retrains_the_router_and_later_turns_use_the_new_one(runtime):
     from ui.console.retrain import run_retraining
 
-    quick = Runtime.start(Settings(data_dir=runtime.settings.data_dir, database_url=None, router_max_epochs=2))
+    quick = Runtime.start(databases.current().settings_for(runtime.settings.data_dir, router_max_epochs=2))
     before = quick.assistant.router
     fractions = []
     status, metrics = run_retraining(quick, lambda fraction, message: fractions.append(fraction))

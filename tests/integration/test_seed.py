@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from knowledge_base.db import session_scope
 from knowledge_base.models import FaqEntry, Intent, Order, OrderItem, Product
 from knowledge_base.seed import SEED_DIR, seed_demo_store
+from knowledge_base.lexical import full_text_table
 
 FASHION_MNIST_CLASSES = {
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
@@ -24,12 +25,16 @@ def seed(sessions, data_dir):
         return seed_demo_store(session=session, data_dir=data_dir)
 
 
+def index_table(session) -> str:
+    return full_text_table(session.get_bind().dialect.name)
+
+
 def snapshot(sessions) -> dict:
     with session_scope(sessions) as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model))
             for model in (Intent, FaqEntry, Product, Order, OrderItem)
-        } | {"fts": session.execute(text("SELECT count(*) FROM faq_fts")).scalar_one()}
+        } | {"fts": session.execute(text(f"SELECT count(*) FROM {index_table(session)}")).scalar_one()}
 
 
 def test_demo_store_has_what_a_real_shop_needs(sessions, tmp_path):

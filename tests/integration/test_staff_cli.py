@@ -11,20 +11,20 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.cli_staff import DEMO_STAFF_USERNAME, ensure_demo_staff
 from assistant.runtime import Runtime
-from assistant.settings import Settings
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.staff import authenticate_staff, find_staff
+from tests import databases
 
 
 def staff(data_dir: Path, *args: str, password: str | None, code: int = 0):
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_DATABASE_URL": ""}
+    env = databases.current().env_for(data_dir)
     result = CliRunner().invoke(app, ["staff", *args], input=password, env=env)
     assert result.exit_code == code, (result.stdout, result.stderr)
     return result
 
 
 def signs_in(data_dir: Path, username: str, password: str) -> bool:
-    runtime = Runtime.start(Settings(data_dir=data_dir, database_url=None))
+    runtime = Runtime.start(databases.current().settings_for(data_dir))
     with session_scope(runtime.sessions) as session:
         return authenticate_staff(session=session, username=username, password=password) is not None
 
@@ -35,7 +35,8 @@ def test_add_reads_the_password_from_stdin_and_stores_only_its_hash(tmp_path):
     assert "staff account 'sam' created (admin)" in result.stdout
     assert signs_in(tmp_path, "sam", "a long enough secret")
     assert not signs_in(tmp_path, "sam", "a long enough secreT")
-    assert b"a long enough secret" not in (tmp_path / "assistant.db").read_bytes()
+    stored = databases.current().raw_contents(tmp_path)
+    assert b"scrypt$" in stored and b"a long enough secret" not in stored
 
 
 def test_password_changes_the_sign_in(tmp_path):
@@ -65,7 +66,7 @@ def test_taken_username_is_refused(tmp_path):
 
 
 def test_demo_account_exists_only_when_asked_for_with_a_random_or_given_password(tmp_path):
-    runtime = Runtime.start(Settings(data_dir=tmp_path, database_url=None))
+    runtime = Runtime.start(databases.current().settings_for(tmp_path))
     with session_scope(runtime.sessions) as session:
         assert find_staff(session=session, username=DEMO_STAFF_USERNAME) is None
     line = ensure_demo_staff(runtime, None)

@@ -1,4 +1,4 @@
-"""The in-process BM25 used on databases without FTS5 ranks like FTS5 on the same entries."""
+"""The in-process BM25 used on databases without full text ranks like the database's own full text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 
 from knowledge_base.bm25 import InMemoryBm25Lexical
 from knowledge_base.db import session_scope
-from knowledge_base.lexical import SqliteFtsLexical
 from knowledge_base.repositories.faqs import FaqFields, add_faq, update_faq
 from knowledge_base.repositories.intents import require_intent
+from knowledge_base.retrieval import lexical_backend
 
 ENTRIES = [
     FaqFields("How long does delivery to Germany take?", "Two to four business days.", "shipping_info",
@@ -29,9 +29,9 @@ def ids(sessions):
 
 
 @pytest.mark.parametrize("query", ["delivery Germany", "shipping Zurich", "send back shoes", "credit card visa"])
-def test_top_hit_matches_fts5(sessions, ids, query):
+def test_top_hit_matches_the_databases_full_text_search(sessions, ids, query):
     with session_scope(sessions) as session:
-        fts = SqliteFtsLexical().search(session, query, intent_id=None, limit=5)
+        fts = lexical_backend(session.get_bind().dialect.name).search(session, query, intent_id=None, limit=5)
         own = InMemoryBm25Lexical().search(session, query, intent_id=None, limit=5)
     assert own[0].faq_id == fts[0].faq_id
     assert own[0].bm25 > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from ui.chat import MODELS_CONCURRENCY_ID, build_chat
+from tests import databases
 
 
 def test_model_concurrency_defaults_to_the_device_and_can_be_set(tmp_path):
@@ -14,7 +15,7 @@ def test_model_concurrency_defaults_to_the_device_and_can_be_set(tmp_path):
 
 
 def test_handlers_that_run_models_share_one_limit_and_light_ones_skip_the_queue(tmp_path):
-    chat = build_chat(Runtime(Settings(data_dir=tmp_path, model_concurrency=2, device="cpu")))
+    chat = build_chat(Runtime(databases.current().settings_for(tmp_path, model_concurrency=2, device="cpu")))
     by_name = {fn.name: fn for fn in chat.fns.values()}
     heavy = [by_name["on_send"], by_name["on_option"], by_name["ask"]]
     assert {(fn.concurrency_id, fn.concurrency_limit) for fn in heavy} == {(MODELS_CONCURRENCY_ID, 2)}

@@ -30,7 +30,15 @@ SHIPPING = FaqFields(
 
 
 def fts_rows(session) -> list[tuple]:
-    return session.execute(text("SELECT rowid, question, alternates FROM faq_fts ORDER BY rowid")).all()
+    """(id, question, alternates) of each entry in the full-text index; on PostgreSQL only entries whose
+    stored document equals one computed afresh from their current wordings count."""
+    if session.get_bind().dialect.name == "sqlite":
+        return session.execute(text("SELECT rowid, question, alternates FROM faq_fts ORDER BY rowid")).all()
+    return session.execute(text(
+        "SELECT f.id, f.question, coalesce((SELECT string_agg(a.question, ' | ' ORDER BY a.position) "
+        "FROM faq_alternates a WHERE a.faq_id = f.id), '') FROM faq_search_documents d "
+        "JOIN faq_entries f ON f.id = d.faq_id WHERE d.document = faq_search_document(f.id) ORDER BY f.id"
+    )).all()
 
 
 def test_add_stores_entry_alternates_and_clean_tags(sessions):

@@ -41,7 +41,8 @@ def test_best_hit_shows_every_signal_and_a_score_in_unit_range(sessions, retriev
     weight = retriever.options.dense_weight
     expected = weight * best.dense + (1 - weight) * best.lexical
     assert best.score == pytest.approx(expected, abs=1e-5)
-    assert result.signals["lexical"] == "sqlite-fts5-bm25"
+    dialect = sessions.kw["bind"].dialect.name
+    assert result.signals["lexical"] == {"sqlite": "sqlite-fts5-bm25", "postgresql": "postgresql-fulltext"}[dialect]
 
 
 def test_intent_filter_only_returns_that_intent(sessions, retriever, faq_ids):

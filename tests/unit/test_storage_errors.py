@@ -16,6 +16,7 @@ def count_entries(factory) -> int:
         return len(list_faqs(session=session))
 
 
+@pytest.mark.sqlite_only("opens the SQLite file read-only")
 def test_read_only_database_gives_clear_error_and_keeps_data(sessions, tmp_path):
     with session_scope(sessions) as session:
         add_faq(session=session, fields=FaqFields("Existing?", "Yes.", "shipping_info"))
@@ -29,6 +30,7 @@ def test_read_only_database_gives_clear_error_and_keeps_data(sessions, tmp_path)
     assert count_entries(sessions) == 1
 
 
+@pytest.mark.sqlite_only("holds SQLite's file lock from a second connection")
 def test_locked_database_gives_clear_error_and_keeps_data(sessions, tmp_path):
     holder = sqlite3.connect(tmp_path / "kb.db")
     holder.execute("BEGIN EXCLUSIVE")

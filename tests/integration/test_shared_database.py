@@ -1,0 +1,57 @@
+"""Two processes on one database: what one changes, the other's next search sees (in-process dense path
+and lexical search), whichever backend the tests run on."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.db import make_engine, make_session_factory, session_scope
+from knowledge_base.dense import DenseIndex
+from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, update_faq
+from knowledge_base.retrieval import HybridRetriever, RetrievalOptions
+from tests.fakes import HashingEmbedder
+
+SOCKS = FaqFields("Do you sell merino socks?", "Yes, merino socks cost EUR 9.", "shipping_info")
+GERMANY = FaqFields("How long does delivery to Germany take?", "Two to four business days.", "shipping_info")
+
+
+@pytest.fixture
+def other_process(db_url, sessions):
+    """A second engine and its own retriever on the same database, as a second server would have."""
+    engine = make_engine(db_url)
+    yield make_session_factory(engine), HybridRetriever(DenseIndex(HashingEmbedder()), RetrievalOptions())
+    engine.dispose()
+
+
+def best(factory, retriever, query: str) -> tuple[int | None, str | None, float]:
+    with session_scope(factory) as session:
+        hit = retriever.search(session, query, k=3).best
+    return (hit.faq_id, hit.answer, hit.dense) if hit else (None, None, 0.0)
+
+
+def test_changes_made_by_one_process_reach_the_others_next_search(sessions, retriever, other_process):
+    other_sessions, other_retriever = other_process
+    with session_scope(sessions) as session:
+        germany = add_faq(session=session, fields=GERMANY).id
+    assert best(other_sessions, other_retriever, "delivery to Germany")[0] == germany  # B loads its matrix
+
+    with session_scope(sessions) as session:  # A adds an entry: B finds it by meaning
+        socks = add_faq(session=session, fields=SOCKS).id
+    assert best(other_sessions, other_retriever, "merino socks")[:2] == (socks, SOCKS.answer)
+
+    with session_scope(other_sessions) as session:  # B edits it: A answers with the new text
+        update_faq(session=session, faq_id=socks, fields=FaqFields(answer="Merino socks are EUR 7 now."))
+    assert best(sessions, retriever, "merino socks")[:2] == (socks, "Merino socks are EUR 7 now.")
+
+    with session_scope(sessions) as session:  # A deactivates it: gone from B's dense and lexical results
+        update_faq(session=session, faq_id=socks, fields=FaqFields(active=False))
+    with session_scope(other_sessions) as session:
+        hits = other_retriever.search(session, "merino socks", k=5).hits
+    assert socks not in [hit.faq_id for hit in hits]
+
+    with session_scope(sessions) as session:  # A deletes the other entry: B's matrix drops it too
+        delete_faq(session=session, faq_id=germany)
+    with session_scope(other_sessions) as session:
+        dense = other_retriever.dense.similarities(session, HashingEmbedder().embed(["Germany"])[0],
+                                                   intent_id=None, top=5)
+    assert dense == {}
