@@ -37,9 +37,10 @@ from knowledge_base.retrieval import HybridRetriever, RetrievalOptions, validate
 
 
 def retrieval_options(settings: Settings) -> RetrievalOptions:
+    dense_weight, lexical_saturation = settings.resolved_hybrid_weights()
     return RetrievalOptions(
-        dense_weight=settings.dense_weight,
-        lexical_saturation=settings.lexical_saturation,
+        dense_weight=dense_weight,
+        lexical_saturation=lexical_saturation,
         threshold=settings.answer_threshold,
         max_query_chars=settings.max_query_chars,
     )

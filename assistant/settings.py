@@ -15,6 +15,10 @@ SHOP_SPEECH_PROMPT = (
 """bench/speech.py: lowers base's WER on the espeak-ng voice notes (chosen on half the sentences)."""
 
 
+HYBRID_DEFAULTS = {"sqlite": (0.5, 12.0), "postgresql": (0.6, 24.0)}
+"""(dense weight, lexical saturation) per database, chosen on the tuning half by bench/retrieval.py."""
+
+
 class Settings(BaseSettings):
     """Every tunable of the assistant. Build it once (``Settings()``) and pass it to what needs it."""
 
@@ -33,11 +37,15 @@ class Settings(BaseSettings):
         description="Sentence encoder: 'packaged:all-MiniLM-L6-v2' (ships offline) or a local model folder.",
     )
     device: str = Field(default="auto", description="'auto' (CUDA when present), 'cpu' or 'cuda'.")
-    dense_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Weight of the dense signal in the hybrid score."
+    dense_weight: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="Weight of the dense signal in the hybrid score; unset, 0.5 on SQLite and 0.6 on "
+        "PostgreSQL (each chosen by bench/retrieval.py for that database's lexical search).",
     )
-    lexical_saturation: float = Field(
-        default=12.0, gt=0.0, description="BM25 score at which the lexical signal reaches 0.5."
+    lexical_saturation: float | None = Field(
+        default=None, gt=0.0,
+        description="Lexical score at which the lexical signal reaches 0.5; unset, 12 on SQLite and 24 on "
+        "PostgreSQL.",
     )
     answer_threshold: float = Field(
         default=0.50, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
@@ -145,6 +153,13 @@ class Settings(BaseSettings):
         if self.model_concurrency is not None:
             return self.model_concurrency
         return 4 if device == "cuda" else 1
+
+    def resolved_hybrid_weights(self) -> tuple[float, float]:
+        """(dense weight, lexical saturation): the settings, else the tuned values for the database."""
+        tuned = HYBRID_DEFAULTS["postgresql" if self.resolved_database_url().startswith("postgresql") else "sqlite"]
+        weight = self.dense_weight if self.dense_weight is not None else tuned[0]
+        saturation = self.lexical_saturation if self.lexical_saturation is not None else tuned[1]
+        return weight, saturation
 
     def resolved_database_url(self) -> str:
         if self.database_url:
