@@ -4,17 +4,19 @@
 
     AssistantError
     ├── UserInputError   EmptyQueryError, QueryTooLongError, UnknownIntentError,
-    │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError
+    │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError, BackupFileError
     │   ├── AudioError   EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
     │   │                AudioTooLargeError, UnsupportedAudioError
     │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
-    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError
+    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError, BackupError
     └── ModelError       a model's weights are missing or it failed to run
         └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
 """
 
 from knowledge_base.errors import (
     AssistantError,
+    BackupError,
+    BackupFileError,
     CsvImportError,
     DatabaseLockedError,
     DatabaseReadOnlyError,
@@ -98,6 +100,8 @@ __all__ = [
     "SilentAudioError",
     "UnsupportedAudioError",
     "UnsupportedImageError",
+    "BackupError",
+    "BackupFileError",
     "CsvImportError",
     "DatabaseLockedError",
     "DatabaseReadOnlyError",

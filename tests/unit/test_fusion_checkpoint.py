@@ -38,7 +38,7 @@ def test_save_and_load_give_the_same_predictions(classifier, tmp_path):
     assert loaded.predict(**message) == classifier.predict(**message)
     assert loaded.provenance == classifier.provenance
     assert (loaded.temperature, loaded.threshold) == (1.7, 0.3)
-    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.old"))
+    assert not list(tmp_path.glob("*.partial*")) and not list(tmp_path.glob("*.old"))
 
 
 def test_a_prediction_has_calibrated_top_intents(classifier):
