@@ -81,8 +81,10 @@ class PostgresServer:
         return subprocess.run(command, check=True, capture_output=True, text=True)
 
     def halt(self) -> None:
-        """Stop the server as a crash would (no shutdown checkpoint), keeping its data for ``resume``."""
-        self._pg_ctl("stop", "-m", "immediate")
+        """Stop the server, closing every client's connection, and keep its data for ``resume``. (A fast
+        stop, not an immediate one: this server commits asynchronously, so a crash would lose the last
+        commits.)"""
+        self._pg_ctl("stop", "-m", "fast")
 
     def resume(self) -> None:
         """Start the halted server again on the same port; clients reconnect to the same URL."""

@@ -1,8 +1,8 @@
 """The database goes away for a while: the customer is told in one sentence that the message was not
 saved, and when the database is back the next turn works in the same process, in the same conversation.
 
-SQLite: another program holds the write lock. PostgreSQL: the server is stopped as a crash would and
-started again on the same port (the engine's pooled connections are dead by then).
+SQLite: another program holds the write lock. PostgreSQL: the server is stopped (closing every
+connection) and started again on the same port (the engine's pooled connections are dead by then).
 """
 
 from __future__ import annotations
