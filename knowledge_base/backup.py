@@ -155,8 +155,7 @@ def _sqlite_backup(database: Path, target: Path) -> str | None:
 def _sqlite_restore(source: Path, database: Path, known: set[str]) -> str | None:
     revision = _check_sqlite_backup(source, known)
     staged = database.with_name(database.name + ".restoring")
-    for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove_with_journals(staged)
     try:
         _sqlite_copy(source, staged)
         staged_engine = make_engine(f"sqlite:///{staged}")
@@ -168,8 +167,13 @@ def _sqlite_restore(source: Path, database: Path, known: set[str]) -> str | None
     except sqlite3.Error as error:
         raise BackupError(f"The backup {source} could not be restored into {database}: {error}") from error
     finally:
-        staged.unlink(missing_ok=True)
+        _remove_with_journals(staged)
     return revision
+
+
+def _remove_with_journals(database: Path) -> None:
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), Path(f"{database}-journal")):
+        path.unlink(missing_ok=True)
 
 
 def _check_sqlite_backup(source: Path, known: set[str]) -> str | None:

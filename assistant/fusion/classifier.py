@@ -192,12 +192,12 @@ def recover_interrupted_save(folder: Path) -> None:
 
 
 def _process_runs(pid_text: str) -> bool:
-    if not pid_text.isdigit():
+    if not pid_text.isdigit() or int(pid_text) <= 0:
         return False
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(int(pid_text), 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return int(pid_text) != 0
+    return True
