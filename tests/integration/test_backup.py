@@ -3,6 +3,7 @@ and the files a restore refuses."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import threading
@@ -164,7 +165,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_of_this_database(sqlite_bac
     before = sqlite_tables(data_dir / "assistant.db")
     result = run(data_dir, "restore", str(make(good, tmp_path)), code=2)
     assert result.stderr.startswith("error: ")
-    assert __import__("re").search(message, result.stderr), result.stderr
+    assert re.search(message, result.stderr), result.stderr
     assert sqlite_tables(data_dir / "assistant.db") == before
 
 
