@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant import cli_faq, cli_router, cli_staff
+from assistant import cli_backup, cli_faq, cli_router, cli_staff
 from assistant.cli_common import print_json, reports_errors, start_runtime
 from assistant.types import UserTurn
 from knowledge_base.db import session_scope
@@ -20,6 +20,7 @@ app.add_typer(cli_staff.app, name="staff")
 products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
 cli_router.register(app)
+cli_backup.register(app)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 

@@ -4,18 +4,20 @@
 
     AssistantError
     ├── UserInputError   EmptyQueryError, QueryTooLongError, UnknownIntentError,
-    │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError
+    │   │                DuplicateQuestionError, FaqNotFoundError, CsvImportError, BackupFileError
     │   ├── TooManyMessagesError  the per-session message limit was reached
     │   ├── AudioError   EmptyAudioError, SilentAudioError, CorruptAudioError, AudioTooLongError,
     │   │                AudioTooLargeError, UnsupportedAudioError
     │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
-    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError, UploadStorageError
+    ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError, UploadStorageError, BackupError
     └── ModelError       a model's weights are missing or it failed to run
         └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
 """
 
 from knowledge_base.errors import (
     AssistantError,
+    BackupError,
+    BackupFileError,
     CsvImportError,
     DatabaseLockedError,
     DatabaseReadOnlyError,
@@ -125,6 +127,8 @@ __all__ = [
     "UploadStorageError",
     "UnsupportedAudioError",
     "UnsupportedImageError",
+    "BackupError",
+    "BackupFileError",
     "CsvImportError",
     "DatabaseLockedError",
     "DatabaseReadOnlyError",

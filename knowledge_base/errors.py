@@ -9,10 +9,12 @@
     │   ├── UnknownIntentError
     │   ├── DuplicateQuestionError
     │   ├── FaqNotFoundError
-    │   └── CsvImportError          carries every bad row number with its reason
+    │   ├── CsvImportError          carries every bad row number with its reason
+    │   └── BackupFileError         a file given to restore is not a backup of this assistant's database
     ├── StorageError                the database cannot be used as asked
     │   ├── DatabaseReadOnlyError
-    │   └── DatabaseLockedError
+    │   ├── DatabaseLockedError
+    │   └── BackupError             a backup or restore could not run (tools missing, wrong version, ...)
     └── ModelError                  a model could not be loaded or run (see assistant.errors)
 """
 
@@ -93,3 +95,11 @@ class DatabaseLockedError(StorageError):
             f"The database at {url} is locked by another program: nothing was changed. "
             "Try again in a moment, or stop the other writer."
         )
+
+
+class BackupFileError(UserInputError):
+    """A file given to ``assistant restore`` was refused; nothing was changed."""
+
+
+class BackupError(StorageError):
+    """A backup or restore could not be made; the message says what to install or fix."""

@@ -80,6 +80,16 @@ class PostgresServer:
         command = [str(self.bin_dir / tool), "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, *args]
         return subprocess.run(command, check=True, capture_output=True, text=True)
 
+    def halt(self) -> None:
+        """Stop the server, closing every client's connection, and keep its data for ``resume``. (A fast
+        stop, not an immediate one: this server commits asynchronously, so a crash would lose the last
+        commits.)"""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def resume(self) -> None:
+        """Start the halted server again on the same port; clients reconnect to the same URL."""
+        self._pg_ctl("start", "-w", "-l", str(self.root / "server.log"), "-o", self._options())
+
     def stop(self) -> None:
         try:
             self._pg_ctl("stop", "-m", "immediate")
@@ -106,3 +116,15 @@ class PostgresServer:
         result = subprocess.run([*self._run_as, *command], capture_output=True, text=True, cwd=self.root)
         if result.returncode != 0:
             raise PostgresUnavailable(f"{Path(command[0]).name} failed: {result.stderr or result.stdout}")
+
+
+def create_schema_from_models(engine) -> None:
+    """The tables of ``knowledge_base.models`` stamped with the newest Alembic revision, for tests that need
+    the schema on PostgreSQL without running the migrations."""
+    from alembic import command
+
+    from knowledge_base.db import alembic_config
+    from knowledge_base.models import Base
+
+    Base.metadata.create_all(engine)
+    command.stamp(alembic_config(engine), "head")

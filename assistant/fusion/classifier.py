@@ -7,6 +7,8 @@ was trained on, the training data's fingerprint, its metrics), ``model.safetenso
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 import threading
 from collections.abc import Sequence
@@ -29,6 +31,9 @@ from assistant.types import ImageFeatures, IntentPrediction
 
 FORMAT_VERSION = 1
 TOP_K = 3
+CHECKPOINT_FILES = ("config.json", "labels.json", "model.safetensors")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,15 +101,20 @@ class FusionClassifier:
         return self.decide(self.probabilities([self.arrays(text, images)])[0])
 
     def save(self, folder: Path) -> Path:
-        """Writes the checkpoint next to ``folder`` and swaps it in, so a crash never leaves half a folder."""
+        """Writes the checkpoint next to ``folder`` and swaps it in, so a crash never leaves half a folder.
+
+        A process killed part-way leaves ``<folder>.partial-<pid>`` (never swapped in) or, between the two
+        renames, only ``<folder>.old``; :func:`recover_interrupted_save` puts either right at the next load.
+        """
         folder = Path(folder)
-        partial = folder.with_name(folder.name + ".partial")
+        partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         save_file({k: v.contiguous() for k, v in self.model.state_dict().items()}, str(partial / "model.safetensors"))
         (partial / "labels.json").write_text(json.dumps(list(self.config.labels), indent=1), encoding="utf-8")
         (partial / "config.json").write_text(json.dumps(self._config_json(), indent=2), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
+        _sync_files(partial)
+        old = _old_folder(folder)
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
             folder.rename(old)
@@ -138,9 +148,56 @@ class FusionClassifier:
             provenance = Provenance(raw["text_model"], raw["image_encoder"], raw["fingerprint"], raw.get("metrics", {}))
             temperature, threshold = float(raw["temperature"]), float(raw["out_of_scope_threshold"])
         except FileNotFoundError as error:
-            raise CheckpointError(f"No intent router checkpoint in {folder}: {error.filename} is missing.") from error
+            raise _missing_file_error(folder, Path(error.filename or "").name) from error
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, SafetensorError) as error:
             raise CheckpointError(
                 f"The intent router checkpoint in {folder} is damaged ({error}); retrain it with `assistant train`."
             ) from error
         return cls(model, temperature=temperature, threshold=threshold, provenance=provenance, text_encoder=text_encoder)
+
+
+def _missing_file_error(folder: Path, name: str) -> CheckpointError:
+    if not (folder / "config.json").exists():
+        return CheckpointError(f"No intent router checkpoint in {folder}: {name or 'config.json'} is missing.")
+    return CheckpointError(
+        f"The intent router checkpoint in {folder} is incomplete: {name} is missing; "
+        "retrain it with `assistant train`."
+    )
+
+
+def _old_folder(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".old")
+
+
+def _sync_files(folder: Path) -> None:
+    for name in CHECKPOINT_FILES:
+        with open(folder / name, "rb") as stream:
+            os.fsync(stream.fileno())
+
+
+def recover_interrupted_save(folder: Path) -> None:
+    """Undo what a save killed part-way left behind: brings back ``<folder>.old`` when the new folder was
+    never swapped in, and removes the partial folders of processes that no longer run."""
+    folder = Path(folder)
+    old = _old_folder(folder)
+    if not folder.exists() and old.is_dir():
+        old.rename(folder)
+        log.warning("router checkpoint %s restored from %s (a save was interrupted)", folder, old)
+    elif folder.exists() and old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    for partial in folder.parent.glob(f"{folder.name}.partial-*"):
+        if not _process_runs(partial.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(partial, ignore_errors=True)
+            log.warning("removed %s, left by an interrupted router save", partial)
+
+
+def _process_runs(pid_text: str) -> bool:
+    if not pid_text.isdigit() or int(pid_text) <= 0:
+        return False
+    try:
+        os.kill(int(pid_text), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import CheckpointError
-from assistant.fusion.classifier import FusionClassifier, Provenance
+from assistant.fusion.classifier import FusionClassifier, Provenance, recover_interrupted_save
 from assistant.fusion.config import FusionConfig, TrainOptions
 from assistant.fusion.corpus import CorpusOptions, Example, faq_examples, shipped_examples, split_examples
 from assistant.fusion.evaluation import evaluate, subset_reports
@@ -92,13 +92,16 @@ class RouterTrainer:
                            image_encoder=self.models.image_encoder().name)
 
     def load_or_train(self, progress: ProgressNote | None = None) -> FusionClassifier:
-        """The data folder's checkpoint, else the shipped one, when trained on today's data; else a new one."""
+        """The data folder's checkpoint, else the shipped one, when trained on today's data; else a new one.
+        A damaged checkpoint is logged as a warning (naming its folder) and replaced by retraining."""
+        recover_interrupted_save(self.folder)
         wanted = self.current_fingerprint(self.data())
         for folder in (self.folder, SHIPPED_CHECKPOINT):
             try:
                 classifier = FusionClassifier.load(folder, text_encoder=self.models.text_encoder())
             except CheckpointError as error:
-                log.info("router checkpoint %s not used: %s", folder, error)
+                report = log.warning if folder.exists() else log.info
+                report("router checkpoint %s not used: %s", folder, error)
                 continue
             if classifier.provenance.fingerprint == wanted:
                 log.info("intent router loaded from %s", folder)

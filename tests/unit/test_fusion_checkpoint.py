@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from assistant.errors import CheckpointError
-from assistant.fusion.classifier import FusionClassifier, Provenance
+from assistant.fusion.classifier import FusionClassifier, Provenance, recover_interrupted_save
 from assistant.fusion.config import FusionConfig
 from assistant.fusion.model import FusionModel
 from assistant.types import ImageFeatures, OcrLine
@@ -38,7 +39,7 @@ def test_save_and_load_give_the_same_predictions(classifier, tmp_path):
     assert loaded.predict(**message) == classifier.predict(**message)
     assert loaded.provenance == classifier.provenance
     assert (loaded.temperature, loaded.threshold) == (1.7, 0.3)
-    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.old"))
+    assert not list(tmp_path.glob("*.partial*")) and not list(tmp_path.glob("*.old"))
 
 
 def test_a_prediction_has_calibrated_top_intents(classifier):
@@ -85,3 +86,14 @@ def test_pictures_from_another_encoder_are_refused(classifier):
     other = ImageFeatures(np.ones(3, np.float32), np.ones((16, 3), np.float32), "clip:ViT-B-32:openai")
     with pytest.raises(CheckpointError, match="retrain"):
         classifier.predict(text="what is this", images=(other,))
+
+
+def test_recovery_removes_only_the_partial_folders_of_processes_that_are_gone(classifier, tmp_path):
+    folder = classifier.save(tmp_path / "router")
+    running = tmp_path / f"router.partial-{os.getpid()}"  # a save in progress in a live process
+    gone = tmp_path / "router.partial-999999999"
+    running.mkdir()
+    gone.mkdir()
+    recover_interrupted_save(folder)
+    assert running.is_dir() and not gone.exists()
+    assert FusionClassifier.load(folder).temperature == 1.7
