@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.fusion.classifier import FusionClassifier, Provenance  # noqa: E402
 from assistant.fusion.config import FUSION_KINDS, FusionConfig  # noqa: E402
 from assistant.fusion.evaluation import evaluate, predicted_intents, subset_reports  # noqa: E402
+from assistant.fusion.lexical_bag import LexicalBagOptions  # noqa: E402
 from assistant.fusion.lifecycle import RouterTrainer  # noqa: E402
 from assistant.fusion.train import fit  # noqa: E402
 from assistant.loading import ModelRegistry  # noqa: E402
@@ -29,13 +30,14 @@ from assistant.settings import Settings  # noqa: E402
 from bench.store import seeded_demo_store  # noqa: E402
 
 
-WITHOUT_NGRAMS = "cross_attention_without_ngrams"
-"""The cross-attention model with its hashed n-gram path turned off, to show what that path adds."""
+WITH_NGRAMS = "cross_attention_with_ngrams"
+"""The cross-attention model with the hashed n-gram path turned on, to show what that path adds."""
 
 
 def train_kind(kind, trainer, data, arrays, labels, visual_dim):
-    if kind == WITHOUT_NGRAMS:
-        config = FusionConfig(labels=labels, fusion="cross_attention", visual_dim=visual_dim, lexical_buckets=0)
+    if kind == WITH_NGRAMS:
+        config = FusionConfig(labels=labels, fusion="cross_attention", visual_dim=visual_dim,
+                              lexical_buckets=LexicalBagOptions().buckets)
     else:
         config = FusionConfig(labels=labels, fusion=kind, visual_dim=visual_dim)
     started = time.perf_counter()
@@ -91,7 +93,7 @@ def main() -> None:
     labels = tuple(sorted({e.intent for e in data.all}))
     visual_dim = trainer.models.image_encoder().token_dim
     rows, models = {}, {}
-    for kind in (*FUSION_KINDS, WITHOUT_NGRAMS):
+    for kind in (*FUSION_KINDS, WITH_NGRAMS):
         classifier, seconds, fitted = train_kind(kind, trainer, data, arrays, labels, visual_dim)
         models[kind] = classifier
         rows[kind] = scores(classifier, arrays["test"], data.test)

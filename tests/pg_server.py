@@ -116,15 +116,3 @@ class PostgresServer:
         result = subprocess.run([*self._run_as, *command], capture_output=True, text=True, cwd=self.root)
         if result.returncode != 0:
             raise PostgresUnavailable(f"{Path(command[0]).name} failed: {result.stderr or result.stdout}")
-
-
-def create_schema_from_models(engine) -> None:
-    """The tables of ``knowledge_base.models`` stamped with the newest Alembic revision, for tests that need
-    the schema on PostgreSQL without running the migrations."""
-    from alembic import command
-
-    from knowledge_base.db import alembic_config
-    from knowledge_base.models import Base
-
-    Base.metadata.create_all(engine)
-    command.stamp(alembic_config(engine), "head")

@@ -18,14 +18,14 @@ from assistant.pipeline import build_retriever
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from knowledge_base.backup_postgres import check_versions, find_pg_tool, tool_major_version
-from knowledge_base.db import session_scope
+from knowledge_base.db import make_engine, session_scope
 from knowledge_base.errors import BackupError
 from knowledge_base.models import Base
 from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
 from knowledge_base.repositories.intents import upsert_intent
 from tests.browser.conftest import running_server
 from tests.cli_runner import run
-from tests.pg_server import PostgresServer, PostgresUnavailable, create_schema_from_models
+from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import hand_off
 
 pytestmark = pytest.mark.slow
@@ -195,16 +195,15 @@ def postgres():
     server.stop()
 
 
-def pg_rows(runtime: Runtime) -> dict[str, list[tuple]]:
-    with runtime.engine.connect() as connection:
+def pg_rows(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
         return {name: sorted(map(tuple, connection.exec_driver_sql(f'SELECT * FROM "{name}"')), key=repr)
                 for name in [*Base.metadata.tables, "alembic_version"]}
 
 
 def pg_runtime(url: str, data_dir: Path, text_encoder) -> Runtime:
-    # the tables come from the models: the PostgreSQL migrations are not part of this change
     settings = Settings(data_dir=data_dir, database_url=url, router="retrieval")
-    runtime = Runtime.start(settings, upgrade=False)
+    runtime = Runtime.start(settings)
     runtime.__dict__["retriever"] = build_retriever(settings, text_encoder)
     return runtime
 
@@ -212,7 +211,6 @@ def pg_runtime(url: str, data_dir: Path, text_encoder) -> Runtime:
 def test_postgres_backup_and_restore_while_customers_write(postgres, tmp_path, text_encoder):
     url = postgres.create_database()
     runtime = pg_runtime(url, tmp_path / "data", text_encoder)
-    create_schema_from_models(runtime.engine)
     add_store_data(runtime)
     assert find_pg_tool("pg_dump").parent == postgres.bin_dir
     assert tool_major_version(find_pg_tool("pg_dump")) == int(postgres.bin_dir.parent.name)
@@ -236,24 +234,24 @@ def test_postgres_backup_and_restore_while_customers_write(postgres, tmp_path, t
     assert result.exit_code == 0, result.stderr
     assert "backed up the postgresql database" in result.stdout and not failures and handed_off
 
-    scratch = pg_runtime(postgres.create_database(), tmp_path / "scratch", text_encoder)
-    postgres.run_tool("pg_restore", "--no-owner", f"--dbname={scratch.engine.url.database}", str(backup))
+    scratch = make_engine(postgres.create_database())  # an empty database the dump alone fills
+    postgres.run_tool("pg_restore", "--no-owner", f"--dbname={scratch.url.database}", str(backup))
     at_backup = pg_rows(scratch)
+    scratch.dispose()
     assert at_backup["faq_entries"] and at_backup["alembic_version"]
 
     with session_scope(runtime.sessions) as session:
         add_faq(session=session, fields=LATER)
     result = CliRunner().invoke(app, ["restore", str(backup)], env=env)
     assert result.exit_code == 0, result.stderr
-    assert pg_rows(runtime) == at_backup
+    assert pg_rows(runtime.engine) == at_backup
     view, conversation_id = hand_off(runtime, None)  # the running process keeps working on the restored data
-    assert conversation_id and len(pg_rows(runtime)["handoff_tickets"]) == len(at_backup["handoff_tickets"]) + 1
+    assert conversation_id and len(pg_rows(runtime.engine)["handoff_tickets"]) == len(at_backup["handoff_tickets"]) + 1
 
 
 def test_a_sqlite_backup_given_to_postgres_is_refused(postgres, sqlite_backup, tmp_path, text_encoder):
     url = postgres.create_database()
     runtime = pg_runtime(url, tmp_path / "pgdata", text_encoder)
-    create_schema_from_models(runtime.engine)
     env = {"ASSISTANT_DATA_DIR": str(tmp_path / "pgdata"), "ASSISTANT_DATABASE_URL": url}
     result = CliRunner().invoke(app, ["restore", str(sqlite_backup[1])], env=env)
     assert result.exit_code == 2

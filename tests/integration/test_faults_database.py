@@ -19,7 +19,7 @@ from knowledge_base.errors import StorageError
 from knowledge_base.models import Message
 from knowledge_base.repositories.faqs import FaqFields, add_faq
 from knowledge_base.repositories.intents import upsert_intent
-from tests.pg_server import PostgresServer, PostgresUnavailable, create_schema_from_models
+from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import HANDOFF_TEXT, answer_turn, hand_off
 from ui.chat_view import STORAGE_TROUBLE
 
@@ -34,11 +34,7 @@ def stored_messages(runtime: Runtime) -> list[tuple[str, str]]:
 
 def start_runtime(data_dir, database_url, text_encoder) -> Runtime:
     settings = Settings(data_dir=data_dir, database_url=database_url, router="retrieval")
-    if database_url is None:
-        runtime = Runtime.start(settings)
-    else:
-        runtime = Runtime.start(settings, upgrade=False)
-        create_schema_from_models(runtime.engine)
+    runtime = Runtime.start(settings)
     runtime.__dict__["retriever"] = build_retriever(settings, text_encoder)
     return runtime
 

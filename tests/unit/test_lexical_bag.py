@@ -42,7 +42,7 @@ def _message(text: str) -> ExampleArrays:
 
 def test_the_ngram_path_reads_the_words_and_hidden_text_has_none():
     torch.manual_seed(0)
-    model = FusionModel(FusionConfig(labels=("a", "b"), text_dim=8, visual_dim=6)).eval()
+    model = FusionModel(FusionConfig(labels=("a", "b"), text_dim=8, visual_dim=6, lexical_buckets=1 << 15)).eval()
     torch.nn.init.normal_(model.lexical_shortcut.table.weight)
     batch = [_message("my Zalando parcel"), _message("my Ferngrove parcel"), _message("my Zalando parcel")]
     inputs = collate(batch, text_dim=8, visual_dim=6, hide_text=[False, False, True])
@@ -52,8 +52,8 @@ def test_the_ngram_path_reads_the_words_and_hidden_text_has_none():
     assert torch.equal(lexical[2], torch.zeros(2))
 
 
-def test_the_ngram_path_can_be_turned_off():
-    model = FusionModel(FusionConfig(labels=("a", "b"), text_dim=8, visual_dim=6, lexical_buckets=0)).eval()
+def test_the_ngram_path_is_off_by_default():
+    model = FusionModel(FusionConfig(labels=("a", "b"), text_dim=8, visual_dim=6)).eval()
     inputs = collate([_message("my Zalando parcel")], text_dim=8, visual_dim=6)
     assert torch.equal(model.lexical_shortcut(inputs), torch.zeros(1, 2))
     assert not any("lexical" in name for name, _ in model.named_parameters())
