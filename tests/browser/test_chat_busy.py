@@ -14,7 +14,7 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import Reply, UserTurn
 from tests.browser.chat_page import open_chat
-from tests.browser.conftest import running_server
+from tests.live_server import running_server
 
 pytestmark = pytest.mark.slow
 
