@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     options = LoadOptions(args.customers, args.seconds, mix, args.think_seconds, args.concurrency)
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         workdir = Path(tmp)
-        materials = TurnMaterials.prepare(workdir / "materials")
+        materials = TurnMaterials.prepare(workdir / "materials", tuple(k for k, share in mix.items() if share > 0))
         if args.url:
             runs = [measured_run("attached server", args.url, materials, options, args.database_url)]
         else:

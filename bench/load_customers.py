@@ -69,16 +69,18 @@ class TurnMaterials:
     voice_notes: list[Path]
 
     @classmethod
-    def prepare(cls, folder: Path, *, seed: int = 7) -> TurnMaterials:
+    def prepare(cls, folder: Path, kinds: tuple[str, ...] = TURN_KINDS, *, seed: int = 7) -> TurnMaterials:
+        """Renders what the turn ``kinds`` need into ``folder`` (voice notes need espeak-ng)."""
         rng = random.Random(seed)
         folder.mkdir(parents=True, exist_ok=True)
-        photos = sorted(PHOTOS.glob("FG-*.png"))
-        screenshots = []
-        for index, kind in enumerate(SCREEN_KINDS):
-            path = folder / f"screen-{index}-{kind}.png"
-            render_screen(kind, rng).image.save(path)
-            screenshots.append(path)
-        notes = [speak(sentence, folder / f"note-{i}.wav") for i, sentence in enumerate(SPOKEN)]
+        photos, screenshots, notes = [], [], []
+        if "photo" in kinds:
+            photos = sorted(PHOTOS.glob("FG-*.png"))
+            for index, kind in enumerate(SCREEN_KINDS):
+                screenshots.append(folder / f"screen-{index}-{kind}.png")
+                render_screen(kind, rng).image.save(screenshots[-1])
+        if "voice" in kinds:
+            notes = [speak(sentence, folder / f"note-{i}.wav") for i, sentence in enumerate(SPOKEN)]
         return cls(photos, screenshots, notes)
 
     def plan(self, kind: str, rng: random.Random) -> TurnPlan:
