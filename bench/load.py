@@ -9,7 +9,7 @@ in a temporary folder and starts ``assistant serve`` on a free loopback port twi
 the ratio.
 
     python bench/load.py [--customers 20] [--seconds 30] [--mix text=0.6,photo=0.25,voice=0.15]
-        [--think-seconds 2] [--concurrency N] [--url http://127.0.0.1:7860 [--database-url URL]] [--json]
+        [--think-seconds 5] [--concurrency N] [--url http://127.0.0.1:7860 [--database-url URL]] [--json]
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ class LoadOptions:
     """How long customers start new turns; turns under way when it ends are finished and counted."""
     mix: dict[str, float] | None = None
     """Share of each turn kind; None means text only."""
-    think_seconds: float = 2.0
+    think_seconds: float = 5.0
+    """Mean pause between an answer and the customer's next turn: reading the answer and typing."""
     concurrency: int | None = None
     """ASSISTANT_MODEL_CONCURRENCY for the servers this benchmark starts; None keeps the default."""
 
@@ -139,12 +140,15 @@ def wait_until_serving(url: str, process: subprocess.Popen, log_path: Path) -> N
 def compare_batching(workdir: Path, materials: TurnMaterials, options: LoadOptions) -> list[RunFigures]:
     """The same customers against a server with micro-batching on, then one with it off."""
     store = workdir / "store"
+    print("seeding the demo store ...", file=sys.stderr)
     seed_store(store)
     database_url = f"sqlite:///{(store / 'assistant.db').resolve()}"
     base_env = {} if options.concurrency is None else {"ASSISTANT_MODEL_CONCURRENCY": str(options.concurrency)}
     runs = []
     for label, env in (("micro-batching on", {}), ("one at a time", ONE_AT_A_TIME)):
+        print(f"starting a server ({label}) ...", file=sys.stderr)
         with started_server(store, {**base_env, **env}, workdir / f"server-{len(runs)}.log") as url:
+            print(f"{options.customers} customers for {options.seconds:.0f} s against {url}", file=sys.stderr)
             runs.append(measured_run(label, url, materials, options, database_url))
     return runs
 
@@ -163,10 +167,10 @@ def batching_ratios(on: RunFigures, off: RunFigures) -> dict[str, float | None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--customers", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--customers", type=int, default=LoadOptions.customers)
+    parser.add_argument("--seconds", type=float, default=LoadOptions.seconds)
     parser.add_argument("--mix", default="text", help="shares per turn kind, e.g. text=0.6,photo=0.25,voice=0.15")
-    parser.add_argument("--think-seconds", type=float, default=2.0,
+    parser.add_argument("--think-seconds", type=float, default=LoadOptions.think_seconds,
                         help="mean pause between an answer and the customer's next turn (uniform, 0.5x-1.5x)")
     parser.add_argument("--concurrency", type=int, help="ASSISTANT_MODEL_CONCURRENCY for the started servers")
     parser.add_argument("--url", help="attach to this running server instead of starting one (no comparison)")

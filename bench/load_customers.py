@@ -164,7 +164,7 @@ def last_answer(history: list) -> str:
 class CustomerOptions:
     mix: dict[str, float]
     """Share of each turn kind (text, photo, voice)."""
-    think_seconds: float = 2.0
+    think_seconds: float = 5.0
     """Mean pause between a customer's answer and their next turn (uniform between half and 1.5 times)."""
     turn_timeout_s: float = 180.0
 

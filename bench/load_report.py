@@ -31,6 +31,10 @@ class StorageCheck:
     stored_customer_messages: int
     stored_answers: int
     mismatched_conversations: list[str] = field(default_factory=list)
+    pipeline_p50_ms: float | None = None
+    pipeline_p95_ms: float | None = None
+    """The stored answers' ``latency_ms``: the pipeline's own time for a turn, without the web server's
+    queue, the HTTP exchange and the final insert; the rest of what a customer waits is spent there."""
 
     @property
     def ok(self) -> bool:
@@ -91,6 +95,10 @@ def check_storage(database_url: str, logs: list[CustomerLog]) -> StorageCheck:
                 .where(Conversation.public_id.in_(list(expected)))
                 .group_by(Conversation.public_id, Message.role)
             ).all()
+            latencies = session.scalars(
+                select(Message.latency_ms).join(Conversation, Message.conversation_id == Conversation.id)
+                .where(Conversation.public_id.in_(list(expected)), Message.latency_ms.is_not(None))
+            ).all()
     finally:
         engine.dispose()
     stored: dict[str, dict[str, int]] = {}
@@ -104,7 +112,15 @@ def check_storage(database_url: str, logs: list[CustomerLog]) -> StorageCheck:
         conversations=len(expected), answered_turns=sum(log.answered for log in logs),
         stored_customer_messages=sum(s.get("customer", 0) for s in stored.values()),
         stored_answers=sum(s.get("assistant", 0) for s in stored.values()), mismatched_conversations=mismatched,
+        **_pipeline_percentiles(latencies),
     )
+
+
+def _pipeline_percentiles(latencies: list[float]) -> dict[str, float]:
+    if not latencies:
+        return {}
+    p50, p95 = (round(float(v), 1) for v in np.percentile(latencies, [50, 95]))
+    return {"pipeline_p50_ms": p50, "pipeline_p95_ms": p95}
 
 
 def print_run(figures: RunFigures) -> None:
@@ -125,3 +141,6 @@ def print_run(figures: RunFigures) -> None:
     verdict = "every answered turn is stored" if s.ok else f"MISMATCH in {len(s.mismatched_conversations)} conversations"
     print(f"  stored: {s.stored_customer_messages} customer messages and {s.stored_answers} answers for "
           f"{s.answered_turns} answered turns in {s.conversations} conversations: {verdict}")
+    if s.pipeline_p50_ms is not None:
+        print(f"  pipeline time of the stored answers (all kinds): p50 {s.pipeline_p50_ms} ms, "
+              f"p95 {s.pipeline_p95_ms} ms")
