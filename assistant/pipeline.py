@@ -9,9 +9,10 @@ and order look-up -> ``dialogue.decide_turn`` -> stored with the conversation's 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.exc import OperationalError
@@ -82,12 +83,15 @@ class Assistant:
     products: ProductImageIndex | None = None
     router: IntentRouter | None = None
     """Routes each turn to an intent; None routes by the best FAQ hit's intent."""
+    _writer: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    """SQLite has one writer: turns of this process take their turn here, in order, rather than poll for
+    the file's lock, where a waiting turn can lose to newer ones until its busy timeout gives up."""
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
         seen = self._perceive(turn)
         understood = self._understand(turn, seen)
-        with session_scope(self.sessions) as session:
+        with self._one_writer(), session_scope(self.sessions) as session:
             conversation = open_conversation(session=session, public_id=turn.conversation_id)
             add_message(
                 session=session, conversation=conversation, role="customer", text=turn.text.strip(),
@@ -106,6 +110,10 @@ class Assistant:
                 sources=[asdict(s) for s in done.decision.sources + done.decision.suggestions],
             )
             return _reply(done, conversation.public_id, stored.id, ticket_id)
+
+    def _one_writer(self):
+        bind = self.sessions.kw.get("bind")
+        return self._writer if bind is None or bind.url.get_backend_name() == "sqlite" else nullcontext()
 
     def inspect(self, turn: UserTurn) -> Inspection:
         """What ``respond`` would do with ``turn``, without storing anything: no conversation, message,
