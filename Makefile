@@ -41,6 +41,8 @@ bench: install
 	$(BIN)/python bench/vision.py
 	$(BIN)/python bench/speech.py
 	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/load.py --customers 20 --seconds 60
+	$(BIN)/python bench/load.py --customers 20 --seconds 60 --mix text=0.7,photo=0.2,voice=0.1
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -9,9 +9,10 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -72,21 +73,64 @@ class MicroBatcher(Generic[T, R]):
 
 
 class BatchedTextEncoder:
-    """A text encoder whose single-text calls from concurrent requests share one batched forward pass."""
+    """A text encoder whose single-text calls from concurrent requests share one batched forward pass.
 
-    def __init__(self, encoder, options: BatchOptions) -> None:
+    The sentence vector of a text that was just read token by token (the intent router does so) is kept
+    for a while, so embedding the same text for retrieval in the same turn needs no second pass.
+    """
+
+    def __init__(self, encoder, options: BatchOptions, *, remembered: int = 256) -> None:
         self.encoder = encoder
         self.name = encoder.name
         self.dim = encoder.dim
         self._batcher = MicroBatcher(lambda texts: list(encoder.embed(texts)), options, name="text")
+        self._token_batcher = MicroBatcher(self._tokens_each, options, name="text-tokens")
+        self._sentences = RecentVectors(remembered)
 
     def embed(self, texts: Sequence[str]):
         if len(texts) == 1:
-            return self._batcher.submit(texts[0])[None, :]
+            vector = self._sentences.get(texts[0])
+            if vector is None:
+                vector = self._batcher.submit(texts[0])
+            return vector[None, :]
         return self.encoder.embed(texts)
 
     def tokens(self, texts: Sequence[str]):
-        return self.encoder.tokens(texts)
+        if len(texts) != 1:
+            return self.encoder.tokens(texts)
+        result = self._token_batcher.submit(texts[0])
+        self._sentences.put(texts[0], result.sentences[0])
+        return result
+
+    def _tokens_each(self, texts: list[str]) -> list:
+        """One pass over the batch, split back into each text's own (1, its length, dim) result."""
+        batch = self.encoder.tokens(texts)
+        lengths = batch.mask.sum(axis=1)
+        return [
+            replace(batch, vectors=batch.vectors[i : i + 1, :n], mask=batch.mask[i : i + 1, :n],
+                    sentences=batch.sentences[i : i + 1])
+            for i, n in enumerate(int(n) for n in lengths)
+        ]
+
+
+class RecentVectors:
+    """The last ``size`` vectors by text, shared between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._vectors: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str):
+        with self._lock:
+            return self._vectors.get(text)
+
+    def put(self, text: str, vector) -> None:
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
 
 
 class BatchedImageEncoder:

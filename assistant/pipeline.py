@@ -9,9 +9,10 @@ and order look-up -> ``dialogue.decide_turn`` -> stored with the conversation's 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.exc import OperationalError
@@ -50,6 +51,16 @@ def build_retriever(settings: Settings, embedder: Embedder) -> HybridRetriever:
     return HybridRetriever(DenseIndex(embedder), retrieval_options(settings))
 
 
+@dataclass(frozen=True)
+class _Understanding:
+    """What the models made of a turn's words: the routed intent and the search query with its vector."""
+
+    prediction: IntentPrediction | None
+    query: str | None
+    vector: object | None
+    timings: dict[str, float]
+
+
 @dataclass
 class _Turn:
     """One turn worked through: what was perceived, found and decided."""
@@ -73,11 +84,15 @@ class Assistant:
     products: ProductImageIndex | None = None
     router: IntentRouter | None = None
     """Routes each turn to an intent; None routes by the best FAQ hit's intent."""
+    _writer: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    """SQLite has one writer: turns of this process take their turn here, in order, rather than poll for
+    the file's lock, where a waiting turn can lose to newer ones until its busy timeout gives up."""
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
         seen = self._perceive(turn)
-        with session_scope(self.sessions) as session:
+        understood = self._understand(turn, seen)
+        with self._one_writer(), session_scope(self.sessions) as session:
             conversation = open_conversation(session=session, public_id=turn.conversation_id)
             add_message(
                 session=session, conversation=conversation, role="customer", text=turn.text.strip(),
@@ -86,7 +101,7 @@ class Assistant:
                 attachments=[str(p) for p in (*turn.images, *((turn.audio,) if turn.audio else ()))],
             )
             state = DialogueState.from_context(conversation.context)
-            done = self._work(session, turn, seen, state)
+            done = self._work(session, turn, seen, state, understood)
             ticket_id = self._remember(session, conversation, state, done)
             done.timings["total"] = _ms(started)
             stored = add_message(
@@ -97,17 +112,22 @@ class Assistant:
             )
             return _reply(done, conversation.public_id, stored.id, ticket_id)
 
+    def _one_writer(self):
+        bind = self.sessions.kw.get("bind")
+        return self._writer if bind is None or bind.url.get_backend_name() == "sqlite" else nullcontext()
+
     def inspect(self, turn: UserTurn) -> Inspection:
         """What ``respond`` would do with ``turn``, without storing anything: no conversation, message,
         context change or ticket (a given conversation id is read for its remembered context)."""
         started = time.perf_counter()
         seen = self._perceive(turn)
+        understood = self._understand(turn, seen)
         with _discarded_session(self.sessions) as session:
             state = DialogueState()
             if turn.conversation_id is not None:
                 conversation = open_conversation(session=session, public_id=turn.conversation_id)
                 state = DialogueState.from_context(conversation.context)
-            done = self._work(session, turn, seen, state)
+            done = self._work(session, turn, seen, state, understood)
         done.timings["total"] = _ms(started)
         decision, prediction = done.decision, done.facts.prediction
         return Inspection(
@@ -125,16 +145,33 @@ class Assistant:
             raise EmptyQueryError()
         return seen
 
-    def _work(self, session: Session, turn: UserTurn, seen: Perception, state: DialogueState) -> _Turn:
+    def _understand(self, turn: UserTurn, seen: Perception) -> _Understanding:
+        """The model work on the turn's words, done before the database is written to, so that concurrent
+        turns do not wait for each other's routing behind SQLite's write lock."""
         timings = dict(seen.timings_ms)
         said = _said(turn, seen)
+        prediction = self._route(said, seen, timings) if self.router is not None else None
+        query = " ".join(part for part in (said, seen.ocr_text) if part)
+        if not query:
+            return _Understanding(prediction, None, None, timings)
+        query = validate_query(query, max_chars=self.settings.max_query_chars)
+        started = time.perf_counter()
+        vector = self.retriever.dense.embedder.embed([query])[0]
+        timings["embed_text"] = _ms(started)
+        return _Understanding(prediction, query, vector, timings)
+
+    def _work(
+        self, session: Session, turn: UserTurn, seen: Perception, state: DialogueState, understood: _Understanding
+    ) -> _Turn:
+        timings = understood.timings
         products = self._match_products(session, seen, timings)
         product = None
         if products and products[0]["score"] >= self.settings.product_match_threshold:
             product = session.get(Product, products[0]["product_id"])
-        prediction = self._route(said, seen, timings) if self.router is not None else None
-        query = " ".join(part for part in (said, seen.ocr_text) if part)
-        result, filtered = self._search(session, query, prediction, timings) if query else (None, False)
+        prediction, query = understood.prediction, understood.query
+        result, filtered = (
+            self._search(session, query, understood.vector, prediction, timings) if query else (None, False)
+        )
         if prediction is None:
             prediction = _retrieval_prediction(result, products[0]["score"] if product else None)
         transcript = seen.transcript
@@ -155,13 +192,9 @@ class Assistant:
         return prediction
 
     def _search(
-        self, session: Session, query: str, prediction: IntentPrediction | None, timings: dict
+        self, session: Session, query: str, vector, prediction: IntentPrediction | None, timings: dict
     ) -> tuple[SearchResult, bool]:
         """Hits filtered by the routed intent when confident; otherwise the unfiltered hits."""
-        query = validate_query(query, max_chars=self.settings.max_query_chars)
-        started = time.perf_counter()
-        vector = self.retriever.dense.embedder.embed([query])[0]
-        timings["embed_text"] = _ms(started)
         started = time.perf_counter()
         k = self.settings.search_k
         intent_id = _intent_id(session, prediction.intent) if prediction is not None else None

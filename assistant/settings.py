@@ -18,6 +18,9 @@ SHOP_SPEECH_PROMPT = (
 HYBRID_DEFAULTS = {"sqlite": (0.5, 12.0), "postgresql": (0.6, 24.0)}
 """(dense weight, lexical saturation) per database, chosen on the tuning half by bench/retrieval.py."""
 
+DEFAULT_MODEL_CONCURRENCY = 8
+"""Chat turns worked on at once when ``model_concurrency`` is unset, on CPU and CUDA alike."""
+
 
 class Settings(BaseSettings):
     """Every tunable of the assistant. Build it once (``Settings()``) and pass it to what needs it."""
@@ -111,8 +114,9 @@ class Settings(BaseSettings):
     )
     model_concurrency: int | None = Field(
         default=None, ge=1,
-        description="Chat turns that run models at the same time, shared by every such handler; "
-        "default 1 on CPU and 4 with CUDA.",
+        description="Chat turns worked on at the same time, shared by every handler that runs a model; "
+        "default 8. Each model still runs one call at a time (concurrent calls to the encoders are "
+        "micro-batched), so a typed question is not held up behind other turns' voice notes.",
     )
     staff_poll_seconds: float = Field(
         default=3.0, gt=0, description="How often an open chat checks for replies written by staff."
@@ -149,10 +153,13 @@ class Settings(BaseSettings):
     max_attachments: int = Field(default=6, ge=1, description="Most files attached to one chat message.")
 
     def resolved_model_concurrency(self, device: str) -> int:
-        """The shared limit for handlers that run models: the setting, else 1 on CPU and 4 on CUDA."""
+        """The shared limit for handlers that run models: the setting, else 8 on any ``device``.
+
+        Turns wait for a model behind its own lock, not behind this limit: with one slot, a typed question
+        queued behind a voice note's transcription (bench/load.py)."""
         if self.model_concurrency is not None:
             return self.model_concurrency
-        return 4 if device == "cuda" else 1
+        return DEFAULT_MODEL_CONCURRENCY
 
     def resolved_hybrid_weights(self) -> tuple[float, float]:
         """(dense weight, lexical saturation): the settings, else the tuned values for the database."""

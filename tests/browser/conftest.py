@@ -7,20 +7,15 @@ browser downloads are never used. Screenshots of each step go to ``test-artifact
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from typer.testing import CliRunner
 
 from assistant.runtime import Runtime
 from tests import databases
+from tests.live_server import running_server, seed_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -37,45 +32,10 @@ class LiveServer:
     staff_password: str
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def seed_store(data_dir: Path) -> None:
-    from assistant.cli import app
-
-    env = databases.current().env_for(data_dir) | {"ASSISTANT_DEMO_STAFF_PASSWORD": STAFF_PASSWORD}
-    for args in (["init"], ["seed", "--demo-staff"]):
-        result = CliRunner().invoke(app, args, env=env)
-        assert result.exit_code == 0, (result.stdout, result.stderr)
-
-
-@contextmanager
-def running_server(runtime: Runtime) -> Iterator[str]:
-    """The web app of ``runtime`` served by uvicorn in a thread; yields its base URL."""
-    from ui.app import build_app
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(build_app(runtime), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the web server did not start"
-        time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("web-store")
-    seed_store(data_dir)
+    seed_store(data_dir, staff_password=STAFF_PASSWORD, env=databases.current().env_for(data_dir))
     settings = databases.current().settings_for(data_dir, staff_poll_seconds=1.0,
                                                 session_secret="browser-tests", router_max_epochs=1)  # a quick retraining test
     runtime = Runtime.start(settings)

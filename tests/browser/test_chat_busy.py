@@ -13,8 +13,8 @@ from gradio_client import Client
 from assistant.runtime import Runtime
 from assistant.types import Reply, UserTurn
 from tests.browser.chat_page import open_chat
-from tests.browser.conftest import running_server
 from tests import databases
+from tests.live_server import running_server
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from knowledge_base.errors import BackupError
 from knowledge_base.models import Base
 from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
 from knowledge_base.repositories.intents import upsert_intent
-from tests.browser.conftest import running_server
+from tests.live_server import running_server
 from tests.cli_runner import run
 from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import hand_off

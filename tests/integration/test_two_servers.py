@@ -20,7 +20,7 @@ from gradio_client import Client
 from knowledge_base.db import make_engine, make_session_factory, session_scope
 from knowledge_base.repositories.conversations import conversation_messages
 from tests import databases
-from tests.browser.conftest import free_port
+from tests.live_server import free_port
 from tests.cli_runner import run, run_json
 
 pytestmark = pytest.mark.slow

@@ -84,3 +84,79 @@ def test_batched_text_encoder_gives_the_same_vectors_as_the_encoder():
         assert out[i].shape == (1, plain.dim)
         np.testing.assert_allclose(out[i][0], expected[i], atol=1e-6)
     np.testing.assert_allclose(batched.embed(texts), expected, atol=1e-6)
+
+
+class WordHashTokens:
+    """A token encoder: each word is a hashed unit vector; the sentence vector is their normalised mean."""
+
+    name = "word-hash"
+    dim = 16
+
+    def __init__(self) -> None:
+        self.token_batches: list[int] = []
+        self.embed_calls = 0
+
+    def _word(self, word: str):
+        import numpy as np
+
+        vector = np.random.default_rng(abs(hash(word)) % 2**32).normal(size=self.dim).astype(np.float32)
+        return vector / np.linalg.norm(vector)
+
+    def tokens(self, texts):
+        import numpy as np
+
+        from assistant.text import TokenEmbeddings
+
+        self.token_batches.append(len(texts))
+        words = [t.split() or [""] for t in texts]
+        width = max(len(w) for w in words)
+        vectors = np.zeros((len(texts), width, self.dim), dtype=np.float32)
+        mask = np.zeros((len(texts), width), dtype=bool)
+        for i, row in enumerate(words):
+            vectors[i, : len(row)] = [self._word(w) for w in row]
+            mask[i, : len(row)] = True
+        sentences = vectors.sum(axis=1)
+        return TokenEmbeddings(vectors, mask, sentences / np.linalg.norm(sentences, axis=1, keepdims=True))
+
+    def embed(self, texts):
+        self.embed_calls += 1
+        return self.tokens(texts).sentences
+
+
+def test_concurrent_token_requests_share_one_pass_and_each_gets_its_own_tokens():
+    import numpy as np
+
+    from assistant.batching import BatchedTextEncoder
+
+    plain = WordHashTokens()
+    batched = BatchedTextEncoder(plain, BatchOptions(max_batch=8, wait_ms=200))
+    texts = ["where is my parcel now", "refund", "can I pay with paypal"]
+    out: dict[int, object] = {}
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, batched.tokens([texts[i]]))) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert plain.token_batches == [3]
+    for i, text in enumerate(texts):
+        alone = plain.tokens([text])
+        assert out[i].vectors.shape == alone.vectors.shape == (1, len(text.split()), plain.dim)
+        np.testing.assert_allclose(out[i].vectors, alone.vectors, atol=1e-6)
+        assert out[i].mask.all()
+        np.testing.assert_allclose(out[i].sentences, alone.sentences, atol=1e-6)
+
+
+def test_embedding_a_text_just_read_token_by_token_reuses_its_sentence_vector():
+    import numpy as np
+
+    from assistant.batching import BatchedTextEncoder
+
+    plain = WordHashTokens()
+    batched = BatchedTextEncoder(plain, BatchOptions(max_batch=8, wait_ms=0), remembered=1)
+    read = batched.tokens(["do you ship to canada"])
+    vector = batched.embed(["do you ship to canada"])
+    assert plain.embed_calls == 0
+    np.testing.assert_allclose(vector, read.sentences, atol=1e-6)
+    batched.tokens(["another question"])  # the one remembered vector is now this text's
+    np.testing.assert_allclose(batched.embed(["do you ship to canada"]), plain.embed(["do you ship to canada"]))
+    assert plain.embed_calls == 2

@@ -1,16 +1,16 @@
-"""Every chat handler that runs a model shares one concurrency limit sized for the device."""
+"""Every chat handler that runs a model shares one concurrency limit."""
 
 from __future__ import annotations
 
 from assistant.runtime import Runtime
-from assistant.settings import Settings
+from assistant.settings import DEFAULT_MODEL_CONCURRENCY, Settings
 from ui.chat import MODELS_CONCURRENCY_ID, build_chat
 from tests import databases
 
 
-def test_model_concurrency_defaults_to_the_device_and_can_be_set(tmp_path):
-    assert Settings(data_dir=tmp_path).resolved_model_concurrency("cpu") == 1
-    assert Settings(data_dir=tmp_path).resolved_model_concurrency("cuda") == 4
+def test_model_concurrency_has_one_default_and_can_be_set(tmp_path):
+    assert Settings(data_dir=tmp_path).resolved_model_concurrency("cpu") == DEFAULT_MODEL_CONCURRENCY
+    assert Settings(data_dir=tmp_path).resolved_model_concurrency("cuda") == DEFAULT_MODEL_CONCURRENCY
     assert Settings(data_dir=tmp_path, model_concurrency=3).resolved_model_concurrency("cpu") == 3
 
 
