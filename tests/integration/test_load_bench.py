@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from assistant.runtime import Runtime
@@ -26,7 +28,9 @@ def test_two_customers_turns_are_all_answered_and_stored(served_store, tmp_path)
     url, database_url = served_store
     options = LoadOptions(customers=2, seconds=4.0, mix=parse_mix("text=3,photo=1"), think_seconds=0.2)
     materials = TurnMaterials.prepare(tmp_path / "materials", ("text", "photo"))
-    figures = measured_run("test", url, materials, options, database_url)
+    # a thread of its own: the browser tests' Playwright keeps an event loop running in the main thread
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        figures = worker.submit(measured_run, "test", url, materials, options, database_url).result()
     assert figures.errors == 0, figures.error_samples
     assert figures.turns >= 2 and figures.customers == 2
     assert figures.storage is not None and figures.storage.ok, figures.storage
