@@ -28,7 +28,10 @@ from tests.cli_runner import run
 from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import hand_off
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sqlite_only("each test picks its database itself: SQLite files and a PostgreSQL server of its own"),
+]
 DELIVERY = FaqFields("How long does delivery to Germany take?", "2-4 business days to Germany.", "shipping_info")
 LATER = FaqFields("Do you deliver to the Moon?", "Not yet, sorry.", "shipping_info")
 

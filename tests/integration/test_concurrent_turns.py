@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 import time
 
@@ -51,6 +53,7 @@ class OverlapCountingRetriever(HybridRetriever):
                 self.active -= 1
 
 
+@pytest.mark.sqlite_only("SQLite has one writer; turns there take turns on an in-process lock")
 def test_turns_route_together_and_write_one_after_another(settings, sessions, embedder, db_url):
     # a busy timeout far shorter than a turn's write: a turn that polled for the file's lock would fail
     sessions = make_session_factory(make_engine(db_url, busy_timeout_ms=1))

@@ -27,7 +27,7 @@ from knowledge_base.repositories.intents import upsert_intent
 from knowledge_base.repositories.training_examples import LabelledMessage, add_training_examples
 from tests.cli_runner import run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only("kills the import while it holds SQLite's write lock")]
 ROOT = Path(__file__).resolve().parents[2]
 FAQ_ROWS = 1500
 EXAMPLE_ROWS = 150_000
