@@ -12,6 +12,7 @@ from knowledge_base.repositories.intents import upsert_intent
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions
 from tests import databases
 from tests.fakes import HashingEmbedder
+from tests.pg_server import PostgresServer, PostgresUnavailable
 
 DEMO_INTENTS = ("shipping_info", "return_refund", "payment_billing", "account_login")
 
@@ -99,3 +100,14 @@ def text_encoder():
 def settings(tmp_path: Path, test_databases) -> Settings:
     data_dir = tmp_path / "data"
     return Settings(data_dir=data_dir, database_url=test_databases.url_for(data_dir))
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A PostgreSQL server of the module's own, for tests that use both databases in one run."""
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as error:
+        pytest.skip(f"PostgreSQL server binaries are needed: {error}")
+    yield server
+    server.stop()

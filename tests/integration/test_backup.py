@@ -25,7 +25,6 @@ from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
 from knowledge_base.repositories.intents import upsert_intent
 from tests.live_server import running_server
 from tests.cli_runner import run
-from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import hand_off
 
 pytestmark = [
@@ -186,16 +185,6 @@ def test_an_older_pg_dump_than_the_server_is_refused_with_the_version_to_install
     with pytest.raises(BackupError, match="PostgreSQL 14, older than the server's PostgreSQL 16.*version 16 or newer"):
         check_versions("pg_dump", 14, 16)
     check_versions("pg_dump", 16, 15)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    try:
-        server = PostgresServer.start()
-    except PostgresUnavailable as error:
-        pytest.skip(f"PostgreSQL server binaries are needed: {error}")
-    yield server
-    server.stop()
 
 
 def pg_rows(engine) -> dict[str, list[tuple]]:

@@ -19,7 +19,6 @@ from knowledge_base.errors import StorageError
 from knowledge_base.models import Message
 from knowledge_base.repositories.faqs import FaqFields, add_faq
 from knowledge_base.repositories.intents import upsert_intent
-from tests.pg_server import PostgresServer, PostgresUnavailable
 from ui.chat import HANDOFF_TEXT, answer_turn, hand_off
 from ui.chat_view import STORAGE_TROUBLE
 
@@ -69,16 +68,6 @@ def test_a_database_locked_by_another_program_is_told_to_the_customer_and_the_ne
     assert same_id == conversation_id
     assert ANSWER in view.history[-1]["content"]
     assert [text for role, text in stored_messages(runtime) if role == "customer"] == [QUESTION, QUESTION]
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    try:
-        server = PostgresServer.start()
-    except PostgresUnavailable as error:
-        pytest.skip(f"PostgreSQL server binaries are needed: {error}")
-    yield server
-    server.stop()
 
 
 def test_a_postgres_server_that_goes_down_and_comes_back_needs_no_restart(postgres, tmp_path, text_encoder):
