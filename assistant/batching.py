@@ -1,7 +1,10 @@
 """Micro-batching: concurrent single requests to an encoder are grouped into one batched call.
 
-A worker thread takes the first waiting request, waits up to ``wait_ms`` for more (at most ``max_batch``
-in all), runs the batch function once and hands each caller its own result.
+A worker thread takes every request waiting (at most ``max_batch``), runs the batch function once and hands
+each caller its own result. Requests that arrive while a batch runs form the next one, so batches grow
+with the load and a request that finds the worker idle is run at once. ``wait_ms`` above 0 makes the
+first request of a batch wait that long for company, which pays only where one batched call costs
+little more than a single one (a GPU).
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ R = TypeVar("R")
 class BatchOptions:
     max_batch: int = 32
     """Most requests in one batched call."""
-    wait_ms: float = 5.0
-    """How long the first request of a batch waits for others to join."""
+    wait_ms: float = 0.0
+    """How long the first request of a batch waits for others to join; 0 takes only those already waiting."""
 
 
 class MicroBatcher(Generic[T, R]):

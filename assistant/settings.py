@@ -103,7 +103,9 @@ class Settings(BaseSettings):
         default=60, ge=1, description="Most epochs a router training runs (early stopping usually ends it sooner)."
     )
     batch_wait_ms: float = Field(
-        default=5.0, ge=0, description="How long an encoder waits to group concurrent requests."
+        default=0.0, ge=0,
+        description="How long the first request of a micro-batch waits for others; 0 groups only the "
+        "requests already waiting (they queue while the previous batch runs).",
     )
     max_batch_size: int = Field(default=32, ge=1, description="Largest micro-batch for the encoders.")
     host: str = Field(default="127.0.0.1", description="Address `assistant serve` listens on.")
