@@ -24,8 +24,10 @@ from ui.chat_view import APOLOGY, MODEL_TROUBLE, STORAGE_TROUBLE
 
 PHOTOS = Path(__file__).resolve().parent.parent / "knowledge_base" / "seed_data" / "photos"
 TURN_KINDS = ("text", "photo", "voice")
-SERVER_TROUBLE = (APOLOGY, MODEL_TROUBLE, STORAGE_TROUBLE)
-"""The chat's own words when a turn failed on the server's side."""
+RATE_LIMITED = "You are sending messages faster than I can answer them"
+SERVER_TROUBLE = (APOLOGY, MODEL_TROUBLE, STORAGE_TROUBLE, RATE_LIMITED)
+"""The chat's own words when a turn failed on the server's side or was refused by the per-session
+message limit (a customer faster than ``ASSISTANT_CHAT_MAX_MESSAGES`` allows)."""
 
 QUESTIONS = (
     "Can I pay with PayPal?",
