@@ -98,22 +98,28 @@ class BatchedTextEncoder:
             return vector[None, :]
         return self.encoder.embed(texts)
 
-    def tokens(self, texts: Sequence[str]):
+    def transformer_layers(self):
+        return self.encoder.transformer_layers()
+
+    def tokens(self, texts: Sequence[str], *, layer: int | None = None):
         if len(texts) != 1:
-            return self.encoder.tokens(texts)
-        result = self._token_batcher.submit(texts[0])
+            return self.encoder.tokens(texts, layer=layer)
+        result = self._token_batcher.submit((texts[0], layer))
         self._sentences.put(texts[0], result.sentences[0])
         return result
 
-    def _tokens_each(self, texts: list[str]) -> list:
-        """One pass over the batch, split back into each text's own (1, its length, dim) result."""
-        batch = self.encoder.tokens(texts)
-        lengths = batch.mask.sum(axis=1)
-        return [
-            replace(batch, vectors=batch.vectors[i : i + 1, :n], mask=batch.mask[i : i + 1, :n],
-                    sentences=batch.sentences[i : i + 1])
-            for i, n in enumerate(int(n) for n in lengths)
-        ]
+    def _tokens_each(self, requests: list[tuple[str, int | None]]) -> list:
+        """One pass per asked-for layer, split back into each text's own (1, its length, dim) result."""
+        results: list = [None] * len(requests)
+        for layer in dict.fromkeys(layer for _, layer in requests):
+            rows = [i for i, (_, asked) in enumerate(requests) if asked == layer]
+            batch = self.encoder.tokens([requests[i][0] for i in rows], layer=layer)
+            for position, (row, n) in enumerate(zip(rows, batch.mask.sum(axis=1), strict=True)):
+                results[row] = replace(
+                    batch, vectors=batch.vectors[position : position + 1, :n],
+                    mask=batch.mask[position : position + 1, :n], sentences=batch.sentences[position : position + 1],
+                )
+        return results
 
 
 class RecentVectors:

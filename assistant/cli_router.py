@@ -56,7 +56,7 @@ def evaluate_router(
     unknown = sorted({e.intent for e in examples} - set(classifier.config.labels))
     if unknown:
         raise UserInputError(f"Unknown intent(s) {', '.join(unknown)}; known: {', '.join(classifier.config.labels)}")
-    arrays = trainer.feature_store().examples(examples)
+    arrays = trainer.feature_store(classifier.config).examples(examples)
     report = evaluate(classifier, arrays, [e.intent for e in examples])
     draw_confusion(report, confusion)
     payload = {**report.as_json(), "confusion_png": str(confusion)}

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     router_max_epochs: int = Field(
         default=60, ge=1, description="Most epochs a router training runs (early stopping usually ends it sooner)."
     )
+    router_tuned_text_layers: int = Field(
+        default=2, ge=0, le=24,
+        description="Top layers of the text encoder the router keeps its own copy of and tunes in training "
+        "(0: it reads the encoder's output as it is).",
+    )
     batch_wait_ms: float = Field(
         default=0.0, ge=0,
         description="How long the first request of a micro-batch waits for others; 0 groups only the "

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from assistant.errors import ModelError
 
@@ -56,6 +57,9 @@ class TextEncoder:
         except (OSError, ValueError) as error:
             raise ModelError(f"Could not load the text encoder from {self.path}: {error}") from error
         self.dim = int(self._model.get_embedding_dimension())
+        self._transformer = getattr(self._model[0], "auto_model", None)
+        if self._transformer is not None and hasattr(self._transformer.config, "output_hidden_states"):
+            self._transformer.config.output_hidden_states = True  # every layer's states, for ``tokens(layer=)``
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
@@ -71,19 +75,27 @@ class TextEncoder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
-    def tokens(self, texts: Sequence[str]) -> TokenEmbeddings:
-        """Contextual token vectors and attention masks, for cross-attention over the words."""
-        with self._lock:
-            outputs = self._model.encode(
-                list(texts), output_value=None, convert_to_numpy=False, show_progress_bar=False
-            )
-        width = max(int(o["attention_mask"].sum()) for o in outputs)
-        vectors = np.zeros((len(outputs), width, self.dim), dtype=np.float32)
-        mask = np.zeros((len(outputs), width), dtype=bool)
-        for i, out in enumerate(outputs):
-            length = int(out["attention_mask"].sum())
-            vectors[i, :length] = out["token_embeddings"][:length].float().cpu().numpy()
-            mask[i, :length] = True
-        sentences = np.stack([o["sentence_embedding"].float().cpu().numpy() for o in outputs])
+    def transformer_layers(self):
+        """(the transformer's configuration, its stack of layers) for a router that tunes the top layers;
+        ModelError for a text model that is not a BERT-like encoder with ``encoder.layer``."""
+        layers = getattr(getattr(self._transformer, "encoder", None), "layer", None)
+        if layers is None or not hasattr(self._transformer.config, "num_hidden_layers"):
+            raise ModelError(f"The text model {self.name!r} has no stack of transformer layers to tune.")
+        return self._transformer.config, layers
+
+    def tokens(self, texts: Sequence[str], *, layer: int | None = None) -> TokenEmbeddings:
+        """Contextual token vectors and attention masks, for cross-attention over the words.
+
+        ``layer`` picks the hidden states after that many transformer layers (0: the embeddings) instead
+        of the model's output tokens; ``sentences`` are the output's sentence vectors either way."""
+        with self._lock, torch.inference_mode():
+            features = self._model.preprocess(list(texts))
+            out = self._model({k: v.to(self.device) if torch.is_tensor(v) else v for k, v in features.items()})
+        present = out["attention_mask"].bool().cpu().numpy()
+        states = out["token_embeddings"] if layer is None else out["all_layer_embeddings"][layer]
+        width = max(int(present.sum(axis=1).max()), 1)
+        vectors = states[:, :width].float().cpu().numpy() * present[:, :width, None]
+        mask = present[:, :width]
+        sentences = out["sentence_embedding"].float().cpu().numpy()
         norms = np.linalg.norm(sentences, axis=1, keepdims=True)
         return TokenEmbeddings(vectors, mask, sentences / np.where(norms == 0, 1.0, norms))

@@ -32,17 +32,26 @@ from bench.store import seeded_demo_store  # noqa: E402
 
 WITH_NGRAMS = "cross_attention_with_ngrams"
 """The cross-attention model with the hashed n-gram path turned on, to show what that path adds."""
+FROZEN_TEXT = "cross_attention_frozen_text"
+"""The cross-attention model reading the text encoder's output as it is (no tuned layers)."""
+EXTRA_KINDS = (WITH_NGRAMS, FROZEN_TEXT)
 
 
-def train_kind(kind, trainer, data, arrays, labels, visual_dim):
+def config_for(kind: str, trainer, data) -> FusionConfig:
+    """Every kind tunes the same text encoder layers as the shipped model, except the frozen-text row."""
     if kind == WITH_NGRAMS:
-        config = FusionConfig(labels=labels, fusion="cross_attention", visual_dim=visual_dim,
-                              lexical_buckets=LexicalBagOptions().buckets)
-    else:
-        config = FusionConfig(labels=labels, fusion=kind, visual_dim=visual_dim)
+        return trainer.default_config(data, fusion="cross_attention", lexical_buckets=LexicalBagOptions().buckets)
+    if kind == FROZEN_TEXT:
+        return trainer.default_config(data, fusion="cross_attention", tuned_text_layers=0,
+                                      text_transformer=None, text_input_layer=None)
+    return trainer.default_config(data, fusion=kind)
+
+
+def train_kind(config: FusionConfig, trainer, data, arrays):
     started = time.perf_counter()
     fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
-                 (arrays["val"], [e.intent for e in data.val]), trainer.options)
+                 (arrays["val"], [e.intent for e in data.val]), trainer.options,
+                 text_encoder=trainer.models.text_encoder())
     seconds = time.perf_counter() - started
     classifier = FusionClassifier(fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
                                   provenance=Provenance("", "", ""), text_encoder=trainer.models.text_encoder())
@@ -64,6 +73,11 @@ def scores(classifier, arrays, examples) -> dict:
     }
 
 
+def table_row(kind: str, r: dict) -> str:
+    return (f"| {kind} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['image_decides']:.3f} | {r['with_image']:.3f} "
+            f"| {r['oos_recall']:.3f} (argmax {r['oos_recall_argmax']:.3f}) | {r['in_scope']:.3f} ({r['in_scope_argmax']:.3f}) |")
+
+
 def fusion_step_ms(classifier, arrays, repeats: int = 3) -> np.ndarray:
     """Per-message time of collate + forward + calibration for single text-only messages."""
     times = []
@@ -78,6 +92,9 @@ def fusion_step_ms(classifier, arrays, repeats: int = 3) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=Path("data/bench-fusion"))
+    parser.add_argument("--kinds", nargs="+", choices=(*FUSION_KINDS, *EXTRA_KINDS),
+                        default=[*FUSION_KINDS, *EXTRA_KINDS], help="which models to train (text_only and "
+                        "cross_attention are always among them)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(max(1, torch.get_num_threads()))
@@ -85,27 +102,28 @@ def main() -> None:
     sessions = seeded_demo_store(args.workdir, "bench.db")
     trainer = RouterTrainer(settings, sessions, ModelRegistry(settings))
     data = trainer.data()
-    store = trainer.feature_store()
-    started = time.perf_counter()
-    arrays = {name: store.examples(getattr(data, name)) for name in ("train", "val", "test")}
-    print(f"features of {len(data.all)} examples ready in {time.perf_counter() - started:.0f} s "
-          f"(train {len(data.train)}, val {len(data.val)}, test {len(data.test)})")
-    labels = tuple(sorted({e.intent for e in data.all}))
-    visual_dim = trainer.models.image_encoder().token_dim
+    print(f"{len(data.all)} examples: train {len(data.train)}, val {len(data.val)}, test {len(data.test)}")
+    features: dict[int | None, dict] = {}
     rows, models = {}, {}
-    for kind in (*FUSION_KINDS, WITH_NGRAMS):
-        classifier, seconds, fitted = train_kind(kind, trainer, data, arrays, labels, visual_dim)
+    kinds = [k for k in (*FUSION_KINDS, *EXTRA_KINDS) if k in {*args.kinds, "text_only", "cross_attention"}]
+    for kind in kinds:
+        config = config_for(kind, trainer, data)
+        if config.text_input_layer not in features:
+            store = trainer.feature_store(config)
+            features[config.text_input_layer] = {n: store.examples(getattr(data, n)) for n in ("train", "val", "test")}
+        arrays = features[config.text_input_layer]
+        classifier, seconds, fitted = train_kind(config, trainer, data, arrays)
         models[kind] = classifier
         rows[kind] = scores(classifier, arrays["test"], data.test)
         print(f"{kind}: trained in {seconds:.0f} s, best epoch {fitted.best_epoch}, T={fitted.temperature:.2f}, "
-              f"threshold {fitted.threshold:.3f}")
+              f"threshold {fitted.threshold:.3f}: {table_row(kind, rows[kind])}", flush=True)
     print("\n| model | accuracy | macro-F1 | image decides | with a picture | OOS recall | in-scope acc. (no threshold) |")
     print("|---|---|---|---|---|---|---|")
     for kind, r in rows.items():
-        print(f"| {kind} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {r['image_decides']:.3f} | {r['with_image']:.3f} "
-              f"| {r['oos_recall']:.3f} (argmax {r['oos_recall_argmax']:.3f}) | {r['in_scope']:.3f} ({r['in_scope_argmax']:.3f}) |")
+        print(table_row(kind, r))
     gain = rows["cross_attention"]["image_decides"] - rows["text_only"]["image_decides"]
     print(f"\ncross-attention minus text-only where the picture decides: {100 * gain:+.1f} points")
+    arrays = features[models["cross_attention"].config.text_input_layer]
     text_only_messages = [a for a, e in zip(arrays["test"], data.test, strict=True) if not e.image and e.text]
     timings = {kind: fusion_step_ms(models[kind], text_only_messages) for kind in ("text_only", "cross_attention")}
     for kind, ms in timings.items():

@@ -26,7 +26,9 @@ class HashingTokenEncoder:
     def __init__(self, dim: int = 384) -> None:
         self.dim = dim
 
-    def tokens(self, texts: Sequence[str]) -> TokenEmbeddings:
+    def tokens(self, texts: Sequence[str], *, layer: int | None = None) -> TokenEmbeddings:
+        if layer is not None:
+            raise ValueError("this encoder has no inner layers")
         words = [re.findall(r"\w+", t.lower()) for t in texts]
         width = max([len(w) for w in words] + [1])
         vectors = np.zeros((len(texts), width, self.dim), np.float32)

@@ -93,7 +93,7 @@ class FusionClassifier:
                     f"The intent router was trained on image features of {self.provenance.image_encoder!r} "
                     f"but got {image.encoder!r}; retrain it with `assistant train`."
                 )
-        texts = TextFeatures(self.text_encoder).encode([text])
+        texts = TextFeatures(self.text_encoder, layer=self.config.text_input_layer).encode([text])
         words = TextFeatures(self.text_encoder, max_tokens=MAX_OCR_TOKENS, with_bag=False).encode([f.ocr_text for f in images])
         return ExampleArrays(texts[0], tuple(picture_arrays(f, w) for f, w in zip(images, words, strict=True)))
 

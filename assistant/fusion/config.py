@@ -26,6 +26,13 @@ class FusionConfig:
     layers: int = 1
     """Cross-attention blocks (each: text attends to image, image attends to text, feed-forward)."""
     dropout: float = 0.3
+    tuned_text_layers: int = 0
+    """Top layers of the text encoder the router holds its own copy of and tunes (0: the encoder's output
+    tokens are read as they are). Set with ``text_tail.tail_settings``, which also fills the two below."""
+    text_transformer: dict | None = None
+    """The text encoder's transformer configuration, from which the tuned layers are built."""
+    text_input_layer: int | None = None
+    """Which of the encoder's hidden states the message's tokens are read at (None: its output)."""
     lexical_buckets: int = 0
     """Buckets of the hashed n-gram path from the message's words to the logits: 0 (off, the default:
     on the shipped split it cost the cross-attention model 3.5 points of accuracy, see bench/fusion.py)
@@ -52,6 +59,8 @@ class TrainOptions:
     learning_rate: float = 5e-4
     weight_decay: float = 0.05
     label_smoothing: float = 0.1
+    text_tail_learning_rate: float = 5e-5
+    """Learning rate of the tuned text encoder layers (small: they start from trained weights)."""
     image_dropout: float = 0.15
     """Chance, per training example with a picture, that the picture is hidden (modality dropout)."""
     text_dropout: float = 0.1

@@ -57,10 +57,13 @@ def _key(text: str) -> str:
 class TextFeatures:
     """Sentence vector and token vectors of texts, cached by content."""
 
-    def __init__(self, encoder, *, max_tokens: int = MAX_TEXT_TOKENS, with_bag: bool = True) -> None:
+    def __init__(self, encoder, *, max_tokens: int = MAX_TEXT_TOKENS, with_bag: bool = True,
+                 layer: int | None = None) -> None:
         self.encoder = encoder
         self.max_tokens = max_tokens
         self.with_bag = with_bag
+        self.layer = layer
+        """Read the tokens at this hidden layer of the encoder (None: its output)."""
 
     def bag(self, text: str) -> LexicalBag:
         return lexical_bag(text) if self.with_bag else EMPTY_BAG
@@ -69,7 +72,7 @@ class TextFeatures:
         out: list[TextArrays] = []
         for start in range(0, len(texts), batch_size):
             chunk = [t.strip() for t in texts[start : start + batch_size]]
-            tokens = self.encoder.tokens(chunk)
+            tokens = self.encoder.tokens(chunk, layer=self.layer)
             vectors = tokens.sentences
             for row, text in enumerate(chunk):
                 length = min(int(tokens.mask[row].sum()), self.max_tokens) if text else 0
@@ -90,8 +93,10 @@ def picture_arrays(features: ImageFeatures, words: TextArrays) -> PictureArrays:
 class FeatureStore:
     """Arrays for training examples: messages by text, pictures by spec, kept in safetensors files."""
 
-    def __init__(self, *, text_encoder, image_encoder, ocr_reader, folder: Path, ocr_cache: OcrCache) -> None:
-        self.text = TextFeatures(text_encoder)
+    def __init__(self, *, text_encoder, image_encoder, ocr_reader, folder: Path, ocr_cache: OcrCache,
+                 text_layer: int | None = None) -> None:
+        self.text = TextFeatures(text_encoder, layer=text_layer)
+        self._text_prefix = "t" if text_layer is None else f"t{text_layer}"
         self.words = TextFeatures(text_encoder, max_tokens=MAX_OCR_TOKENS, with_bag=False)
         self.image_encoder = image_encoder
         self.ocr_reader = ocr_reader
@@ -115,10 +120,11 @@ class FeatureStore:
         ]
 
     def _texts(self, texts: list[str]) -> dict[str, TextArrays]:
-        missing = [t for t in texts if f"t/{_key(t)}/tokens" not in self._arrays]
+        prefix = self._text_prefix
+        missing = [t for t in texts if f"{prefix}/{_key(t)}/tokens" not in self._arrays]
         for text, arrays in zip(missing, self.text.encode(missing), strict=True):
-            self._put(f"t/{_key(text)}", tokens=arrays.tokens, vector=arrays.vector)
-        return {t: self._text_arrays(f"t/{_key(t)}", self.text.bag(t)) for t in texts}
+            self._put(f"{prefix}/{_key(text)}", tokens=arrays.tokens, vector=arrays.vector)
+        return {t: self._text_arrays(f"{prefix}/{_key(t)}", self.text.bag(t)) for t in texts}
 
     def _picture(self, spec: str) -> PictureArrays:
         key = f"p/{_key(spec)}"

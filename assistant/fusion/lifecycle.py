@@ -18,6 +18,7 @@ from assistant.fusion.corpus import CorpusOptions, Example, faq_examples, shippe
 from assistant.fusion.evaluation import evaluate, subset_reports
 from assistant.fusion.features import FeatureStore
 from assistant.fusion.pictures import OcrCache
+from assistant.fusion.text_tail import tail_settings
 from assistant.fusion.train import fit
 from assistant.settings import Settings
 from knowledge_base.db import session_scope
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "pretrained"
 """The router trained on the demo store, used while its fingerprint matches the data."""
-TRAINING_RECIPE = 2
+TRAINING_RECIPE = 3
 """Bumped whenever the way examples become features or a model changes, so old checkpoints go stale."""
 
 ProgressNote = Callable[[float, str], None]
@@ -54,14 +55,15 @@ def router_data(session: Session, options: CorpusOptions = CorpusOptions()) -> R
     return RouterData(splits["train"], splits["val"], splits["test"])
 
 
-def fingerprint(data: RouterData, *, labels: tuple[str, ...], text_model: str, image_encoder: str) -> str:
+def fingerprint(data: RouterData, *, labels: tuple[str, ...], text_model: str, image_encoder: str,
+                tuned_text_layers: int) -> str:
     """Hash of the examples, labels, encoders and recipe: what a checkpoint must match to be current.
     Training options (epochs, learning rate) are left out: changing them never forces a retraining."""
     digest = hashlib.sha256()
     for name, part in (("train", data.train), ("val", data.val), ("test", data.test)):
         rows = sorted((e.text, e.intent, e.image or "", e.kind) for e in part)
         digest.update(json.dumps([name, rows]).encode())
-    digest.update(json.dumps([labels, text_model, image_encoder, TRAINING_RECIPE]).encode())
+    digest.update(json.dumps([labels, text_model, image_encoder, tuned_text_layers, TRAINING_RECIPE]).encode())
     return digest.hexdigest()[:24]
 
 
@@ -80,16 +82,24 @@ class RouterTrainer:
         with session_scope(self.sessions) as session:
             return router_data(session)
 
-    def feature_store(self) -> FeatureStore:
+    def feature_store(self, config: FusionConfig | None = None) -> FeatureStore:
         return FeatureStore(
             text_encoder=self.models.text_encoder(), image_encoder=self.models.image_encoder(),
             ocr_reader=self.models.ocr_reader(), folder=self.settings.data_dir / "router-features",
             ocr_cache=OcrCache(self.settings.data_dir / "router-features" / "ocr_cache.json"),
+            text_layer=config.text_input_layer if config else None,
         )
+
+    def default_config(self, data: RouterData, **fields) -> FusionConfig:
+        """The shipped model's shape for this data and these encoders; ``fields`` override it."""
+        tail = tail_settings(self.models.text_encoder(), self.settings.router_tuned_text_layers)
+        return FusionConfig(labels=_labels(data), visual_dim=self.models.image_encoder().token_dim,
+                            **{**tail, **fields})
 
     def current_fingerprint(self, data: RouterData) -> str:
         return fingerprint(data, labels=_labels(data), text_model=self.models.text_encoder().name,
-                           image_encoder=self.models.image_encoder().name)
+                           image_encoder=self.models.image_encoder().name,
+                           tuned_text_layers=self.settings.router_tuned_text_layers)
 
     def load_or_train(self, progress: ProgressNote | None = None) -> FusionClassifier:
         """The data folder's checkpoint, else the shipped one, when trained on today's data; else a new one.
@@ -113,14 +123,15 @@ class RouterTrainer:
     def train(self, progress: ProgressNote | None = None, config: FusionConfig | None = None) -> FusionClassifier:
         note = progress or (lambda fraction, message: None)
         data = self.data()
-        arrays = self._arrays(data, note)
-        config = config or FusionConfig(labels=_labels(data), visual_dim=self.models.image_encoder().token_dim)
+        config = config or self.default_config(data)
+        arrays = self._arrays(data, note, config)
 
         def epoch_note(epoch: int, most: int, metrics: dict) -> None:
             note(0.4 + 0.55 * epoch / most, f"epoch {epoch}: validation macro-F1 {metrics['val_macro_f1']:.3f}")
 
         fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
-                     (arrays["val"], [e.intent for e in data.val]), self.options, progress=epoch_note)
+                     (arrays["val"], [e.intent for e in data.val]), self.options, progress=epoch_note,
+                     text_encoder=self.models.text_encoder())
         classifier = FusionClassifier(
             fitted.model, temperature=fitted.temperature, threshold=fitted.threshold,
             provenance=self._provenance(data, {}), text_encoder=self.models.text_encoder(),
@@ -133,8 +144,8 @@ class RouterTrainer:
         note(1.0, f"done: test accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")
         return classifier
 
-    def _arrays(self, data: RouterData, note: ProgressNote) -> dict[str, list]:
-        store = self.feature_store()
+    def _arrays(self, data: RouterData, note: ProgressNote, config: FusionConfig) -> dict[str, list]:
+        store = self.feature_store(config)
         out = {}
         for name, start, span in (("train", 0.0, 0.3), ("val", 0.3, 0.05), ("test", 0.35, 0.05)):
             def picture_note(done: int, total: int, name=name, start=start, span=span) -> None:

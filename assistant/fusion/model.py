@@ -8,11 +8,14 @@ still has something to attend to and pooling never divides by zero.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 from torch import nn
 
 from assistant.fusion.config import FusionConfig
 from assistant.fusion.inputs import FusionInputs
+from assistant.fusion.text_tail import TextTail
 
 
 def masked_mean(values: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -130,6 +133,9 @@ class FusionModel(nn.Module):
         self.head = classifier_head(pooled_inputs[config.fusion], w, classes, drop)
         self.sentence_shortcut = nn.Linear(config.text_dim, classes)
         self.lexical_shortcut = LexicalShortcut(config.lexical_buckets, classes)
+        self.text_tail = (
+            TextTail(config.text_transformer, config.tuned_text_layers) if config.tuned_text_layers else None
+        )
         if config.fusion == "late":
             self.image_head = classifier_head(w, w, classes, drop)
             self.image_weight = nn.Parameter(torch.tensor(0.5))
@@ -143,6 +149,8 @@ class FusionModel(nn.Module):
 
     def logits_by_modality(self, x: FusionInputs) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(fused logits, image-only logits of late fusion or None)."""
+        if self.text_tail is not None:
+            x = replace(x, text_tokens=self.text_tail(x.text_tokens, x.text_mask))
         text, text_mask = self.streams.text_stream(x)
         sentence = text[:, 1]
         if self.config.fusion == "cross_attention":

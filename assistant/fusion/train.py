@@ -78,19 +78,36 @@ def _epoch(model, optimiser, arrays, targets, options: TrainOptions, rng: np.ran
     return total / len(order)
 
 
+def _optimiser(model: FusionModel, options: TrainOptions, text_encoder) -> torch.optim.Optimizer:
+    """AdamW; the tuned text layers start from the encoder's weights and move with their own, smaller rate."""
+    if model.text_tail is None:
+        return torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay)
+    if text_encoder is None:
+        raise ValueError("a router that tunes text encoder layers needs the text encoder to start them from")
+    model.text_tail.start_from(text_encoder.transformer_layers()[1])
+    tail = set(model.text_tail.parameters())
+    groups = [
+        {"params": [p for p in model.parameters() if p not in tail], "lr": options.learning_rate},
+        {"params": list(tail), "lr": options.text_tail_learning_rate},
+    ]
+    return torch.optim.AdamW(groups, weight_decay=options.weight_decay)
+
+
 def fit(
     config: FusionConfig,
     train: tuple[Sequence[ExampleArrays], Sequence[str]],
     val: tuple[Sequence[ExampleArrays], Sequence[str]],
     options: TrainOptions = TrainOptions(),
     progress: Progress | None = None,
+    text_encoder=None,
 ) -> FittedModel:
+    """``text_encoder``: the encoder whose top layers a model with ``config.tuned_text_layers`` starts from."""
     seed_everything(options.seed)
     index = {name: i for i, name in enumerate(config.labels)}
     train_x, train_y = train[0], np.array([index[y] for y in train[1]])
     val_x, val_y = val[0], np.array([index[y] for y in val[1]])
     model = FusionModel(config)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay)
+    optimiser = _optimiser(model, options, text_encoder)
     rng = np.random.default_rng(options.seed)
     best_f1, best_state, best_epoch, epoch = -1.0, None, 0, 0
     for epoch in range(1, options.epochs + 1):

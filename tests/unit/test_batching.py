@@ -102,8 +102,10 @@ class WordHashTokens:
         vector = np.random.default_rng(abs(hash(word)) % 2**32).normal(size=self.dim).astype(np.float32)
         return vector / np.linalg.norm(vector)
 
-    def tokens(self, texts):
+    def tokens(self, texts, *, layer=None):
         import numpy as np
+
+        assert layer is None
 
         from assistant.text import TokenEmbeddings
 
@@ -160,3 +162,42 @@ def test_embedding_a_text_just_read_token_by_token_reuses_its_sentence_vector():
     batched.tokens(["another question"])  # the one remembered vector is now this text's
     np.testing.assert_allclose(batched.embed(["do you ship to canada"]), plain.embed(["do you ship to canada"]))
     assert plain.embed_calls == 2
+
+
+class LayeredEncoder:
+    """Tokens of one text at ``layer`` are the layer number in every cell (None reads as 99)."""
+
+    dim = 4
+    name = "layered"
+
+    def __init__(self) -> None:
+        self.passes: list[tuple[int | None, int]] = []
+
+    def tokens(self, texts, *, layer=None):
+        import numpy as np
+
+        from assistant.text import TokenEmbeddings
+
+        self.passes.append((layer, len(texts)))
+        value = 99.0 if layer is None else float(layer)
+        vectors = np.full((len(texts), 3, self.dim), value, np.float32)
+        return TokenEmbeddings(vectors, np.ones((len(texts), 3), bool), np.ones((len(texts), self.dim), np.float32))
+
+
+def test_concurrent_token_requests_for_different_layers_each_get_their_own_layer():
+    from assistant.batching import BatchedTextEncoder
+
+    plain = LayeredEncoder()
+    batched = BatchedTextEncoder(plain, BatchOptions(max_batch=8, wait_ms=300))
+    asked = [4, None, 4, 2]
+    out: dict[int, object] = {}
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, batched.tokens(["text"], layer=asked[i])))
+               for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    for i, layer in enumerate(asked):
+        assert out[i].vectors.shape == (1, 3, 4)
+        assert (out[i].vectors == (99.0 if layer is None else layer)).all()
+    assert sorted(plain.passes, key=str) == sorted([(4, 2), (None, 1), (2, 1)], key=str)  # one pass per layer
