@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "pretrained"
 """The router trained on the demo store, used while its fingerprint matches the data."""
-TRAINING_RECIPE = 3
+TRAINING_RECIPE = 2
 """Bumped whenever the way examples become features or a model changes, so old checkpoints go stale."""
 
 ProgressNote = Callable[[float, str], None]
@@ -63,7 +63,8 @@ def fingerprint(data: RouterData, *, labels: tuple[str, ...], text_model: str, i
     for name, part in (("train", data.train), ("val", data.val), ("test", data.test)):
         rows = sorted((e.text, e.intent, e.image or "", e.kind) for e in part)
         digest.update(json.dumps([name, rows]).encode())
-    digest.update(json.dumps([labels, text_model, image_encoder, tuned_text_layers, TRAINING_RECIPE]).encode())
+    encoders = [text_model, image_encoder] + ([f"tuned top {tuned_text_layers}"] if tuned_text_layers else [])
+    digest.update(json.dumps([labels, *encoders, TRAINING_RECIPE]).encode())
     return digest.hexdigest()[:24]
 
 
