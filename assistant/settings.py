@@ -103,9 +103,9 @@ class Settings(BaseSettings):
         default=60, ge=1, description="Most epochs a router training runs (early stopping usually ends it sooner)."
     )
     router_tuned_text_layers: int = Field(
-        default=0, ge=0, le=24,
+        default=2, ge=0, le=24,
         description="Top layers of the text encoder the router keeps its own copy of and tunes in training "
-        "(0: it reads the encoder's output as it is; 2 scored higher on the held-out split, see the README).",
+        "(0: it reads the encoder's output as it is, a smaller and faster router; see the README).",
     )
     batch_wait_ms: float = Field(
         default=0.0, ge=0,

@@ -26,7 +26,8 @@ def tail_settings(text_encoder, layers: int) -> dict:
     if not encoder_layers:
         return {"tuned_text_layers": 0}
     layers = min(layers, len(encoder_layers))
-    return {"tuned_text_layers": layers, "text_transformer": config.to_dict(),
+    transformer = {key: value for key, value in config.to_dict().items() if key != "_name_or_path"}
+    return {"tuned_text_layers": layers, "text_transformer": transformer,
             "text_input_layer": len(encoder_layers) - layers}
 
 
