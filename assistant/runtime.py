@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,6 +29,7 @@ class Runtime:
 
     settings: Settings
     models: ModelRegistry = field(init=False)
+    _retraining: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.models = ModelRegistry(self.settings)
@@ -68,19 +70,40 @@ class Runtime:
 
     @cached_property
     def router(self):
-        """The fusion intent router, loaded at start-up or trained when missing or stale; None when the
-        ``router`` setting is 'retrieval'."""
+        """The fusion intent router: the current checkpoint; else one trained on older examples for the
+        same intents and encoders (``refresh_router_in_background`` replaces it); else a new one, trained
+        now. None when the ``router`` setting is 'retrieval'."""
         if self.settings.router == "retrieval":
             return None
-        return self.router_trainer().load_or_train()
+        return self.router_trainer().load_or_train(outdated_ok=True)
 
     def retrain_router(self, progress=None) -> dict:
-        """Trains a new router on today's data, swaps it in for new turns and returns its metrics."""
-        router = self.router_trainer().train(progress)
-        self.__dict__["router"] = router
-        if "assistant" in self.__dict__:
-            self.assistant.router = router
+        """Trains a new router on today's data, swaps it in for new turns and returns its metrics. One
+        training runs at a time; a second call waits for the first."""
+        with self._retraining:
+            router = self.router_trainer().train(progress)
+            self.__dict__["router"] = router
+            if "assistant" in self.__dict__:
+                self.assistant.router = router
         return router.provenance.metrics
+
+    def refresh_router_in_background(self) -> threading.Thread | None:
+        """When the router in use was trained on older examples, retrains it in a background thread (the
+        old one answers meanwhile) and returns that thread; None when there is nothing to refresh."""
+        if self.router is None or self.router_trainer().is_current(self.router):
+            return None
+        thread = threading.Thread(target=self._refresh_router, name="router-refresh", daemon=True)
+        thread.start()
+        return thread
+
+    def _refresh_router(self) -> None:
+        log.warning("retraining the intent router on the current examples in the background")
+        try:
+            metrics = self.retrain_router()
+        except Exception:  # a background thread: anything that goes wrong is logged, the old router stays
+            log.exception("background router retraining failed; the older router stays in use")
+            return
+        log.warning("new intent router in use: test accuracy %.3f", metrics["test"]["accuracy"])
 
     @cached_property
     def assistant(self) -> Assistant:

@@ -102,11 +102,15 @@ class RouterTrainer:
                            image_encoder=self.models.image_encoder().name,
                            tuned_text_layers=self.settings.router_tuned_text_layers)
 
-    def load_or_train(self, progress: ProgressNote | None = None) -> FusionClassifier:
+    def load_or_train(self, progress: ProgressNote | None = None, *, outdated_ok: bool = False) -> FusionClassifier:
         """The data folder's checkpoint, else the shipped one, when trained on today's data; else a new one.
+        With ``outdated_ok``, a checkpoint trained on older examples but for the same intents, encoders and
+        shape is taken as it is rather than waiting minutes for a training (see ``is_current``).
         A damaged checkpoint is logged as a warning (naming its folder) and replaced by retraining."""
         recover_interrupted_save(self.folder)
-        wanted = self.current_fingerprint(self.data())
+        data = self.data()
+        wanted = self.current_fingerprint(data)
+        usable = None
         for folder in (self.folder, SHIPPED_CHECKPOINT):
             try:
                 classifier = FusionClassifier.load(folder, text_encoder=self.models.text_encoder())
@@ -118,8 +122,28 @@ class RouterTrainer:
                 log.info("intent router loaded from %s", folder)
                 return classifier
             log.info("router checkpoint %s is stale (trained on other data or encoders)", folder)
+            if outdated_ok and usable is None and self._same_shape(classifier, data):
+                usable = (folder, classifier)
+        if usable is not None:
+            log.warning("intent router %s was trained on older examples (same intents and encoders); it is used "
+                        "until a new one is trained (`assistant train`, the console's Retraining tab, or in the "
+                        "background by `assistant serve`)", usable[0])
+            return usable[1]
         log.warning("training the intent router (a few minutes): no checkpoint matches the current data")
         return self.train(progress or _log_progress)
+
+    def is_current(self, classifier: FusionClassifier) -> bool:
+        """Whether ``classifier`` was trained on today's examples, intents and encoders."""
+        return classifier.provenance.fingerprint == self.current_fingerprint(self.data())
+
+    def _same_shape(self, classifier: FusionClassifier, data: RouterData) -> bool:
+        """Same intents, encoders and model shape as a new training would give: it routes correctly, only
+        without the newest examples."""
+        wanted, have = self.default_config(data), classifier.config
+        return (classifier.provenance.text_model == self.models.text_encoder().name
+                and classifier.provenance.image_encoder == self.models.image_encoder().name
+                and (tuple(have.labels), have.visual_dim, have.tuned_text_layers, have.text_input_layer)
+                == (tuple(wanted.labels), wanted.visual_dim, wanted.tuned_text_layers, wanted.text_input_layer))
 
     def train(self, progress: ProgressNote | None = None, config: FusionConfig | None = None) -> FusionClassifier:
         note = progress or (lambda fraction, message: None)
