@@ -10,8 +10,9 @@
     │   │                AudioTooLargeError, UnsupportedAudioError
     │   └── ImageError   UnsupportedImageError, CorruptImageError, ImageTooLargeError, ImageTooSmallError
     ├── StorageError     DatabaseReadOnlyError, DatabaseLockedError, UploadStorageError, BackupError
-    └── ModelError       a model's weights are missing or it failed to run
-        └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
+    ├── ModelError       a model's weights are missing or it failed to run
+    │   └── CheckpointError  a router checkpoint is missing, damaged or made for other encoders
+    └── RetrainingBusyError  the router is already being retrained
 """
 
 from knowledge_base.errors import (
@@ -37,6 +38,10 @@ class ModelError(AssistantError):
 
 class CheckpointError(ModelError):
     """A router checkpoint folder cannot be used; retraining (``assistant train``) writes a new one."""
+
+
+class RetrainingBusyError(AssistantError):
+    """A retraining of the router was asked for while another one runs."""
 
 
 class TooManyMessagesError(UserInputError):

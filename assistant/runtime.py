@@ -10,6 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.errors import RetrainingBusyError
 from assistant.images import image_limits
 from assistant.loading import ModelRegistry
 from assistant.perception import MediaReader
@@ -30,6 +31,7 @@ class Runtime:
     settings: Settings
     models: ModelRegistry = field(init=False)
     _retraining: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+    _swapping: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.models = ModelRegistry(self.settings)
@@ -78,14 +80,17 @@ class Runtime:
         return self.router_trainer().load_or_train(outdated_ok=True)
 
     def retrain_router(self, progress=None) -> dict:
-        """Trains a new router on today's data, swaps it in for new turns and returns its metrics. One
-        training runs at a time; a second call waits for the first."""
-        with self._retraining:
-            router = self.router_trainer().train(progress)
-            self.__dict__["router"] = router
-            if "assistant" in self.__dict__:
-                self.assistant.router = router
-        return router.provenance.metrics
+        """Trains a new router on today's data, swaps it in for new turns and returns its metrics.
+        Raises RetrainingBusyError while another retraining runs."""
+        if not self._retraining.acquire(blocking=False):
+            raise RetrainingBusyError(
+                "The intent router is already being retrained; the chat uses the new one as soon as it is "
+                "ready. Try again after that if you have changed the examples since."
+            )
+        try:
+            return self._train_and_swap(progress)
+        finally:
+            self._retraining.release()
 
     def refresh_router_in_background(self) -> threading.Thread | None:
         """When the router in use was trained on older examples, retrains it in a background thread (the
@@ -97,16 +102,30 @@ class Runtime:
         return thread
 
     def _refresh_router(self) -> None:
-        log.warning("retraining the intent router on the current examples in the background")
         try:
-            metrics = self.retrain_router()
+            with self._retraining:  # after a retraining from the console, there may be nothing left to do
+                if self.router_trainer().is_current(self.router):
+                    return
+                log.warning("retraining the intent router on the current examples in the background")
+                metrics = self._train_and_swap(None)
         except Exception:  # a background thread: anything that goes wrong is logged, the old router stays
             log.exception("background router retraining failed; the older router stays in use")
             return
         log.warning("new intent router in use: test accuracy %.3f", metrics["test"]["accuracy"])
 
+    def _train_and_swap(self, progress) -> dict:
+        router = self.router_trainer().train(progress)
+        with self._swapping:
+            self.__dict__["router"] = router
+            if "assistant" in self.__dict__:
+                self.__dict__["assistant"].router = router
+        return router.provenance.metrics
+
     @cached_property
     def assistant(self) -> Assistant:
-        return Assistant(
-            self.settings, self.sessions, self.retriever, self.media, self.product_index, router=self.router
-        )
+        with self._swapping:  # registered under the lock, so that a router swapped in meanwhile reaches it
+            assistant = Assistant(
+                self.settings, self.sessions, self.retriever, self.media, self.product_index, router=self.router
+            )
+            self.__dict__["assistant"] = assistant
+            return assistant

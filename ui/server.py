@@ -16,7 +16,7 @@ def warm_up(runtime: Runtime) -> None:
     """Load the models every chat turn needs before the first customer arrives."""
     runtime.retriever
     runtime.product_index
-    runtime.router  # loaded before serving; trained first only when no checkpoint fits today's intents
+    runtime.assistant  # loads the router: trained first only when no checkpoint fits today's intents
     runtime.refresh_router_in_background()
 
 

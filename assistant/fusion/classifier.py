@@ -45,6 +45,8 @@ class Provenance:
     fingerprint: str
     """Hash of the training examples and the training options."""
     metrics: dict = field(default_factory=dict)
+    training_recipe: int | None = None
+    """The lifecycle's TRAINING_RECIPE it was trained with (None: not recorded)."""
 
 
 class FusionClassifier:
@@ -131,6 +133,7 @@ class FusionClassifier:
             "text_model": self.provenance.text_model,
             "image_encoder": self.provenance.image_encoder,
             "fingerprint": self.provenance.fingerprint,
+            "training_recipe": self.provenance.training_recipe,
             "metrics": self.provenance.metrics,
         }
 
@@ -145,7 +148,8 @@ class FusionClassifier:
                 raise ValueError("unknown format version or labels that disagree with config.json")
             model = FusionModel(config)
             model.load_state_dict(load_file(str(folder / "model.safetensors")))
-            provenance = Provenance(raw["text_model"], raw["image_encoder"], raw["fingerprint"], raw.get("metrics", {}))
+            provenance = Provenance(raw["text_model"], raw["image_encoder"], raw["fingerprint"], raw.get("metrics", {}),
+                                    training_recipe=raw.get("training_recipe"))
             temperature, threshold = float(raw["temperature"]), float(raw["out_of_scope_threshold"])
         except FileNotFoundError as error:
             raise _missing_file_error(folder, Path(error.filename or "").name) from error

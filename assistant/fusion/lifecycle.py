@@ -137,10 +137,11 @@ class RouterTrainer:
         return classifier.provenance.fingerprint == self.current_fingerprint(self.data())
 
     def _same_shape(self, classifier: FusionClassifier, data: RouterData) -> bool:
-        """Same intents, encoders and model shape as a new training would give: it routes correctly, only
-        without the newest examples."""
+        """Same recipe, intents, encoders and model shape as a new training would give: it routes correctly,
+        only without the newest examples."""
         wanted, have = self.default_config(data), classifier.config
-        return (classifier.provenance.text_model == self.models.text_encoder().name
+        return (classifier.provenance.training_recipe == TRAINING_RECIPE
+                and classifier.provenance.text_model == self.models.text_encoder().name
                 and classifier.provenance.image_encoder == self.models.image_encoder().name
                 and (tuple(have.labels), have.visual_dim, have.tuned_text_layers, have.text_input_layer)
                 == (tuple(wanted.labels), wanted.visual_dim, wanted.tuned_text_layers, wanted.text_input_layer))
@@ -181,7 +182,7 @@ class RouterTrainer:
 
     def _provenance(self, data: RouterData, metrics: dict) -> Provenance:
         return Provenance(self.models.text_encoder().name, self.models.image_encoder().name,
-                          self.current_fingerprint(data), metrics)
+                          self.current_fingerprint(data), metrics, training_recipe=TRAINING_RECIPE)
 
 
 def _log_progress(fraction: float, message: str) -> None:

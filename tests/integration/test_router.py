@@ -92,7 +92,7 @@ def test_eval_refuses_intents_the_router_does_not_know(runtime, tmp_path):
     assert "Unknown intent(s) weather_report" in result.stderr
 
 
-def test_new_examples_make_the_checkpoint_stale_and_start_up_trains_a_new_one(runtime):
+def test_new_examples_make_the_checkpoint_stale_and_load_or_train_trains_a_new_one(runtime):
     with session_scope(runtime.sessions) as session:
         add_training_examples(session=session, examples=[LabelledMessage("yo where my hoodie at", "order_status")],
                               source="test")
