@@ -25,7 +25,7 @@ from assistant.fusion.classifier import FusionClassifier  # noqa: E402
 from assistant.fusion.config import TrainOptions  # noqa: E402
 from assistant.fusion.corpus import KIND_INTENTS  # noqa: E402
 from assistant.fusion.evaluation import evaluate, subset_reports  # noqa: E402
-from assistant.fusion.lifecycle import RouterTrainer  # noqa: E402
+from assistant.fusion.lifecycle import RouterData, RouterTrainer  # noqa: E402
 from assistant.loading import ModelRegistry  # noqa: E402
 from assistant.screens import KINDS, render_screen  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -48,21 +48,19 @@ def fresh_screens(models) -> list[tuple[str, object]]:
     return out
 
 
-def router_for(settings: Settings, sessions, models, seed: int, workdir: Path) -> FusionClassifier:
-    trainer = RouterTrainer(settings, sessions, models, TrainOptions(seed=seed, epochs=settings.router_max_epochs))
-    trainer.folder = workdir / f"seed-k{settings.router_tuned_text_layers}-s{seed}"
+def router_for(trainer: RouterTrainer, data: RouterData) -> FusionClassifier:
+    """The checkpoint in ``trainer.folder`` when it was trained on ``data``, else a new training."""
     try:
-        router = FusionClassifier.load(trainer.folder, text_encoder=models.text_encoder())
-        if trainer.is_current(router):
+        router = FusionClassifier.load(trainer.folder, text_encoder=trainer.models.text_encoder())
+        if router.provenance.fingerprint == trainer.current_fingerprint(data):
             return router
     except CheckpointError:
-        pass
+        pass  # no checkpoint yet, or a damaged one: train
     print(f"training {trainer.folder.name} (about 10 minutes)", flush=True)
     return trainer.train()
 
 
-def scores(router: FusionClassifier, trainer: RouterTrainer, screens) -> dict:
-    data = trainer.data()
+def scores(router: FusionClassifier, trainer: RouterTrainer, data: RouterData, screens) -> dict:
     store = trainer.feature_store(router.config)
     out = {}
     arrays = {split: store.examples(getattr(data, split)) for split in ("val", "test")}
@@ -92,9 +90,12 @@ def main() -> None:
     for layers in args.layers:
         settings = Settings(data_dir=args.workdir, router_tuned_text_layers=layers)
         for seed in args.seeds:
-            router = router_for(settings, sessions, models, seed, args.workdir)
-            trainer = RouterTrainer(settings, sessions, models)
-            rows[layers, seed] = scores(router, trainer, screens)
+            options = TrainOptions(seed=seed, epochs=settings.router_max_epochs)
+            trainer = RouterTrainer(settings, sessions, models, options)
+            trainer.folder = args.workdir / f"seed-k{layers}-s{seed}"
+            data = trainer.data()
+            router = router_for(trainer, data)
+            rows[layers, seed] = scores(router, trainer, data, screens)
             print(f"{layers} layers, seed {seed}: " + ", ".join(f"{k} {v:.3f}" for k, v in rows[layers, seed].items()),
                   flush=True)
     names = list(next(iter(rows.values())))
