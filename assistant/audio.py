@@ -103,6 +103,9 @@ def _looks_like_text(head: bytes) -> bool:
 
 def check_file(path: Path, options: AudioOptions) -> str:
     """Size and real content, before anything is decoded; returns the format found."""
+    if not path.is_file():
+        what = "a folder, not a voice note" if path.is_dir() else "not there"
+        raise EmptyAudioError(f"'{path}' is {what}. Please choose the voice note's file and send it again.")
     size = path.stat().st_size
     if size == 0:
         raise EmptyAudioError(f"'{path.name}' is empty (0 bytes). Please record the voice note again.")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import sys
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
 import typer
 
@@ -17,6 +20,34 @@ from assistant.runtime import Runtime
 def start_runtime() -> Runtime:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     return Runtime.start()
+
+
+def read_input_file(path: Path) -> bytes:
+    """The bytes of a file named on the command line; a missing or unreadable one is the user's to fix."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise _file_problem(path, error, writing=False) from error
+
+
+@contextlib.contextmanager
+def open_output_file(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text file to write; a missing folder or a folder in the file's place is the user's to fix."""
+    try:
+        stream = path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise _file_problem(path, error, writing=True) from error
+    with stream:
+        yield stream
+
+
+def _file_problem(path: Path, error: OSError, *, writing: bool) -> UserInputError:
+    if isinstance(error, IsADirectoryError):
+        return UserInputError(f"{path} is a folder; name a file.")
+    if isinstance(error, FileNotFoundError):
+        missing = f"the folder {path.parent} does not exist" if writing else "there is no such file"
+        return UserInputError(f"Cannot {'write' if writing else 'read'} {path}: {missing}.")
+    return UserInputError(f"Cannot {'write' if writing else 'read'} {path}: {error.strerror or error}.")
 
 
 def print_json(payload: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli_common import print_json, reports_errors, start_runtime
+from assistant.cli_common import open_output_file, print_json, read_input_file, reports_errors, start_runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, list_faqs, update_faq
@@ -110,13 +110,13 @@ def delete(faq_id: int) -> None:
 @app.command("import")
 @reports_errors
 def import_command(path: Path) -> None:
-    """Import a CSV (question,answer,intent,alternates,tags); all rows or none."""
+    """Import a CSV (question,answer,intent,alternates,tags,active); all rows or none."""
     runtime = start_runtime()
-    text = read_csv_text(path.read_bytes())
+    text = read_csv_text(read_input_file(path))
     with session_scope(runtime.sessions) as session:
         report = import_faqs_csv(session=session, text=text)
         _refresh_index(runtime, session)
-    typer.echo(f"imported {report.added + report.updated} rows: {report.added} added, {report.updated} updated")
+    typer.echo(f"imported {report.summary()}")
 
 
 @app.command("export")
@@ -128,6 +128,6 @@ def export(path: Annotated[Path | None, typer.Argument(help="File to write; stdo
         if path is None:
             export_faqs_csv(session=session, stream=sys.stdout)
             return
-        with path.open("w", encoding="utf-8", newline="") as stream:
+        with open_output_file(path) as stream:
             count = export_faqs_csv(session=session, stream=stream)
     typer.echo(f"exported {count} entries to {path}")

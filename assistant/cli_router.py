@@ -99,4 +99,8 @@ def import_examples(path: Path) -> None:
             session=session, path=path, image_dir=runtime.settings.data_dir / "training-images",
             limits=image_limits(runtime.settings),
         )
-    typer.echo(f"imported {report.added} examples ({report.images} with a picture); run `assistant train` to use them")
+    skipped = f", {report.skipped} skipped as already stored" if report.skipped else ""
+    typer.echo(
+        f"imported {report.added} examples ({report.images} with a picture){skipped}; "
+        "run `assistant train` to use them"
+    )

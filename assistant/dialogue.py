@@ -4,7 +4,8 @@ in play, and what the conversation remembers -> one action with its reply text.
 Precedence (first that applies):
 
 1. the assistant asked for an order number and this turn carries one -> ``order_status`` /
-   ``order_not_found``, whatever the turn alone would route to;
+   ``order_not_found``, whatever the turn alone would route to; a turn of only emoji or punctuation
+   (no picture) -> ``no_match``, asking for words;
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
 3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
@@ -33,6 +34,10 @@ from knowledge_base.models import Order, Product
 NO_MATCH_TEXT = (
     "I'm sorry, I couldn't find an answer to that in our help centre. "
     "Could you tell me a bit more, or ask to talk to a person?"
+)
+NO_WORDS_TEXT = (
+    "I can only read words, not symbols or emoji. Could you tell me in a few words what you need, or ask "
+    "to talk to a person?"
 )
 CLARIFY_TEXT = "I'm not completely sure what you mean. Is it one of these?"
 PICTURE_ONLY_TEXT = "Thanks for the picture! What would you like to know about it?"
@@ -128,6 +133,8 @@ class TurnFacts:
     """The database row of ``order_number``; None when there is no such order."""
     product: Product | None = None
     """The catalogue product the turn's photo shows, when it matched above the threshold."""
+    wordless: bool = False
+    """The turn has neither a picture nor a letter or digit (only emoji or punctuation)."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int) -> Decision:
@@ -143,6 +150,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
     prediction = facts.prediction
     if state.awaiting_order_number and facts.found_order_number:
         return order_decision(facts)
+    if facts.wordless:
+        return Decision("no_match", NO_WORDS_TEXT)
     if not acts_on_intent(prediction):
         return _retrieval_decision(facts, suggestions)
     if prediction.intent == "human_agent":

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +35,7 @@ from knowledge_base.repositories.handoffs import open_handoff
 from knowledge_base.repositories.intents import require_intent
 from knowledge_base.repositories.orders import find_order
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions, validate_query
+from knowledge_base.text_input import clean_message
 
 
 def retrieval_options(settings: Settings) -> RetrievalOptions:
@@ -90,6 +91,7 @@ class Assistant:
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
+        turn = replace(turn, text=clean_message(turn.text))
         seen = self._perceive(turn)
         understood = self._understand(turn, seen)
         with self._one_writer(), session_scope(self.sessions) as session:
@@ -120,6 +122,7 @@ class Assistant:
         """What ``respond`` would do with ``turn``, without storing anything: no conversation, message,
         context change or ticket (a given conversation id is read for its remembered context)."""
         started = time.perf_counter()
+        turn = replace(turn, text=clean_message(turn.text))
         seen = self._perceive(turn)
         understood = self._understand(turn, seen)
         with _discarded_session(self.sessions) as session:
@@ -181,7 +184,8 @@ class Assistant:
         )
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None
-        facts = TurnFacts(prediction, result, found, number, order, product)
+        wordless = not seen.images and not any(ch.isalnum() for ch in _said(turn, seen))
+        facts = TurnFacts(prediction, result, found, number, order, product, wordless)
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions)
         return _Turn(seen, facts, decision, products, filtered, timings)
 

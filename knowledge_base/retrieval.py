@@ -23,6 +23,7 @@ from knowledge_base.errors import EmptyQueryError, QueryTooLongError
 from knowledge_base.lexical import PostgresFullTextLexical, SqliteFtsLexical
 from knowledge_base.models import FaqEntry, Intent
 from knowledge_base.repositories.intents import require_intent
+from knowledge_base.text_input import clean_message
 
 FusionMode = Literal["weighted", "rrf", "dense", "lexical"]
 RRF_K = 60
@@ -75,7 +76,7 @@ class SearchResult:
 
 
 def validate_query(query: str, *, max_chars: int) -> str:
-    cleaned = " ".join(query.split())
+    cleaned = " ".join(clean_message(query).split())
     if not cleaned:
         raise EmptyQueryError()
     if len(cleaned) > max_chars:

@@ -1,13 +1,12 @@
 """`assistant intents import FILE.csv`: operators' own labelled messages (``text,intent,image``).
 
 The import is all-or-nothing: every row is checked (known intent, some words or a picture, a readable
-image), and only then are the pictures copied into the data folder and the rows stored.
+image), and only then are the pictures copied into the data folder and the rows stored. A row that is
+already stored (same words, intent and picture) is skipped, so importing a file twice adds nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +16,14 @@ from sqlalchemy.orm import Session
 from assistant.errors import CsvImportError, ImageError, UserInputError
 from assistant.fusion.pictures import pixel_key
 from assistant.images import ImageLimits, load_image
-from knowledge_base.repositories.faq_csv import read_csv_text
+from knowledge_base.csv_table import CsvRow, overflow_problem, read_csv_text, read_table
 from knowledge_base.repositories.intents import intent_names
-from knowledge_base.repositories.training_examples import LabelledMessage, add_training_examples
+from knowledge_base.repositories.training_examples import (
+    LabelledMessage,
+    add_training_examples,
+    list_training_examples,
+)
+from knowledge_base.text_input import require_printable
 
 COLUMNS = ("text", "intent", "image")
 
@@ -28,6 +32,8 @@ COLUMNS = ("text", "intent", "image")
 class ExampleImport:
     added: int
     images: int
+    skipped: int = 0
+    """Rows already stored, or repeated in the file."""
 
 
 def import_intent_examples(
@@ -35,48 +41,43 @@ def import_intent_examples(
 ) -> ExampleImport:
     if not path.is_file():
         raise UserInputError(f"There is no file {path}.")
-    rows = _rows(read_csv_text(path.read_bytes()))
+    table = read_table(read_csv_text(path.read_bytes()), required=("text", "intent"), expected=COLUMNS,
+                       what="example")
     known = set(intent_names(session=session))
     problems: dict[int, str] = {}
     checked: list[tuple[str, str, Image.Image | None]] = []
-    for number, row in rows:
+    for row in table.rows:
         try:
+            if row.overflow:
+                raise UserInputError(overflow_problem(table))
             checked.append(_check(row, known, path.parent, limits))
         except UserInputError as error:
-            problems[number] = str(error)
+            problems[row.number] = str(error)
     if problems:
         raise CsvImportError(problems)
     examples = [LabelledMessage(text, intent, _store(image, image_dir)) for text, intent, image in checked]
-    add_training_examples(session=session, examples=examples, source=path.name)
-    return ExampleImport(len(examples), sum(1 for *_, image in checked if image is not None))
+    new = _not_stored(session, examples)
+    add_training_examples(session=session, examples=new, source=path.name)
+    with_image = sum(1 for example in new if example.image_path is not None)
+    return ExampleImport(len(new), with_image, len(examples) - len(new))
 
 
-def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as error:
-        raise CsvImportError({1: f"unreadable CSV header: {error}"}) from error
-    if "text" not in header or "intent" not in header:
-        raise CsvImportError({1: f"the header must have the columns {','.join(COLUMNS)} (image is optional)"})
-    reader.fieldnames = header
-    try:
-        rows = list(enumerate(reader, start=2))
-    except csv.Error as error:
-        raise CsvImportError({reader.line_num: f"unreadable CSV: {error}"}) from error
-    if not rows:
-        raise UserInputError("The CSV file has a header but no example rows.")
-    return rows
+def _not_stored(session: Session, examples: list[LabelledMessage]) -> list[LabelledMessage]:
+    seen = set(list_training_examples(session=session))
+    new = []
+    for example in examples:
+        if example not in seen:
+            seen.add(example)
+            new.append(example)
+    return new
 
 
-def _check(row: dict, known: set[str], folder: Path, limits: ImageLimits) -> tuple[str, str, Image.Image | None]:
-    if None in row:
-        raise UserInputError("more fields than columns (is there an unquoted comma?)")
-    text = " ".join((row.get("text") or "").split())
-    intent = (row.get("intent") or "").strip()
+def _check(row: CsvRow, known: set[str], folder: Path, limits: ImageLimits) -> tuple[str, str, Image.Image | None]:
+    text = require_printable(" ".join(row.cells.get("text", "").split()), "text")
+    intent = row.cells.get("intent", "").strip()
     if intent not in known:
         raise UserInputError(f"unknown intent {intent!r}; known: {', '.join(sorted(known))}" if intent else "the intent is empty")
-    image_cell = (row.get("image") or "").strip()
+    image_cell = row.cells.get("image", "").strip()
     if not text and not image_cell:
         raise UserInputError("neither text nor an image")
     if not image_cell:

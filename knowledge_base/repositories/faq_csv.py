@@ -1,18 +1,20 @@
-"""FAQ import and export as CSV: ``question,answer,intent,alternates,tags`` with ``|`` between items.
+"""FAQ import and export as CSV: ``question,answer,intent,alternates,tags,active`` with ``|`` between items.
 
 An import is atomic: every row is checked first, and if any row is bad nothing is written and the error
-names each bad row number (the header is row 1). A row whose question already exists updates that entry.
+names each bad row number (the header is row 1). A row whose question already exists updates that entry;
+a column left out of the file (alternates, tags, active) leaves that part of existing entries as it is,
+and a row that matches its entry exactly is left alone.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from typing import IO
 
 from sqlalchemy.orm import Session
 
+from knowledge_base.csv_table import CsvRow, overflow_problem, read_csv_text, read_table
 from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.repositories.faqs import (
     FaqFields,
@@ -24,16 +26,25 @@ from knowledge_base.repositories.faqs import (
 )
 from knowledge_base.repositories.intents import intent_names
 
-COLUMNS = ("question", "answer", "intent", "alternates", "tags")
+COLUMNS = ("question", "answer", "intent", "alternates", "tags", "active")
 REQUIRED = ("question", "answer", "intent")
 SEPARATOR = "|"
+ACTIVE_WORDS = {"yes": True, "true": True, "1": True, "active": True,
+                "no": False, "false": False, "0": False, "inactive": False}
+
+__all__ = ["ImportReport", "export_faqs_csv", "import_faqs_csv", "read_csv_text"]
 
 
 @dataclass
 class ImportReport:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     faq_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        total = self.added + self.updated + self.unchanged
+        return f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
 
 
 def export_faqs_csv(*, session: Session, stream: IO[str]) -> int:
@@ -48,89 +59,65 @@ def export_faqs_csv(*, session: Session, stream: IO[str]) -> int:
                 entry.intent.name,
                 SEPARATOR.join(entry.alternate_questions),
                 SEPARATOR.join(entry.tags or []),
+                "yes" if entry.active else "no",
             ]
         )
     return len(entries)
 
 
-def read_csv_text(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UserInputError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read); "
-            "save it as 'CSV UTF-8' and import again."
-        ) from error
-
-
 def import_faqs_csv(*, session: Session, text: str) -> ImportReport:
     """Validate every row, then add or update all of them in the caller's transaction."""
-    rows = _parse(text)
+    table = read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ")
     known = set(intent_names(session=session))
     problems: dict[int, str] = {}
     seen: dict[str, int] = {}
     valid_rows: list[tuple[int, FaqFields]] = []
-    for number, row in rows:
-        problem = _row_problem(row, known, seen, number)
+    for row in table.rows:
+        problem = overflow_problem(table) if row.overflow else _row_problem(row, known, seen)
         if problem:
-            problems[number] = problem
+            problems[row.number] = problem
         else:
-            valid_rows.append((number, _fields(row)))
+            valid_rows.append((row.number, _fields(row.cells)))
     if problems:
         raise CsvImportError(problems)
     with session.begin_nested():
         return _write(session, valid_rows)
 
 
-def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as error:
-        raise CsvImportError({1: f"unreadable CSV header: {error}"}) from error
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CsvImportError({1: f"missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"})
-    reader.fieldnames = header
-    try:
-        rows = [(number, row) for number, row in enumerate(reader, start=2)]
-    except csv.Error as error:
-        raise CsvImportError({reader.line_num: f"unreadable CSV: {error}"}) from error
-    if not rows:
-        raise UserInputError("The CSV file has a header but no FAQ rows.")
-    return rows
-
-
-def _row_problem(row: dict, known: set[str], seen: dict[str, int], number: int) -> str | None:
-    if None in row:
-        return "more fields than columns (is there an unquoted comma?)"
-    question = (row.get("question") or "").strip()
+def _row_problem(row: CsvRow, known: set[str], seen: dict[str, int]) -> str | None:
+    cells = row.cells
+    question = cells.get("question", "").strip()
     if not question:
         return "the question is empty"
-    if not (row.get("answer") or "").strip():
+    if not cells.get("answer", "").strip():
         return "the answer is empty"
-    intent = (row.get("intent") or "").strip()
+    intent = cells.get("intent", "").strip()
     if intent not in known:
-        return f"unknown intent {intent!r}" if intent else "the intent is empty"
+        known_list = ", ".join(sorted(known))
+        return f"unknown intent {intent!r} (known: {known_list})" if intent else "the intent is empty"
+    if cells.get("active", "").strip().lower() not in ("", *ACTIVE_WORDS):
+        return f"active must be yes or no, not {cells['active'].strip()!r}"
     key = question_key(question)
     if key in seen:
         return f"the same question as row {seen[key]}"
-    seen[key] = number
+    seen[key] = row.number
     return None
 
 
-def _fields(row: dict[str, str]) -> FaqFields:
+def _fields(cells: dict[str, str]) -> FaqFields:
+    active = cells.get("active", "").strip().lower()
     return FaqFields(
-        question=row["question"],
-        answer=row["answer"],
-        intent=row["intent"].strip(),
-        alternates=_split(row.get("alternates")),
-        tags=_split(row.get("tags")),
+        question=cells["question"],
+        answer=cells["answer"],
+        intent=cells["intent"].strip(),
+        alternates=_split(cells["alternates"]) if "alternates" in cells else None,
+        tags=_split(cells["tags"]) if "tags" in cells else None,
+        active=ACTIVE_WORDS[active] if active else None,
     )
 
 
-def _split(cell: str | None) -> list[str]:
-    return [part.strip() for part in (cell or "").split(SEPARATOR) if part.strip()]
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(SEPARATOR) if part.strip()]
 
 
 def _write(session: Session, valid_rows: list[tuple[int, FaqFields]]) -> ImportReport:
@@ -154,5 +141,10 @@ def _upsert(session: Session, fields: FaqFields, report: ImportReport):
     if existing is None:
         report.added += 1
         return add_faq(session=session, fields=fields)
-    report.updated += 1
-    return update_faq(session=session, faq_id=existing.id, fields=fields)
+    before = existing.updated_at
+    entry = update_faq(session=session, faq_id=existing.id, fields=fields)
+    if entry.updated_at == before:
+        report.unchanged += 1
+    else:
+        report.updated += 1
+    return entry

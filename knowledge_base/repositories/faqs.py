@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.errors import DuplicateQuestionError, FaqNotFoundError, UserInputError
 from knowledge_base.models import FaqAlternate, FaqEntry, utcnow
 from knowledge_base.repositories.intents import require_intent
+from knowledge_base.text_input import require_printable
 
 MAX_QUESTION_CHARS = 500
 MAX_ANSWER_CHARS = 5000
@@ -49,9 +50,12 @@ def add_faq(*, session: Session, fields: FaqFields) -> FaqEntry:
 
 
 def update_faq(*, session: Session, faq_id: int, fields: FaqFields) -> FaqEntry:
+    """Apply ``fields``; ``updated_at`` moves only when the content changed (which re-embeds the entry)."""
     entry = get_faq(session=session, faq_id=faq_id)
+    before = _content(entry)
     _apply(session, entry, fields)
-    entry.updated_at = utcnow()
+    if _content(entry) != before:
+        entry.updated_at = utcnow()
     session.flush()
     return entry
 
@@ -87,9 +91,12 @@ def list_faqs(
     if not include_inactive:
         query = query.where(FaqEntry.active.is_(True))
     if contains:
-        pattern = f"%{contains.lower()}%"
+        needle = contains.lower()
         query = query.where(
-            or_(func.lower(FaqEntry.question).like(pattern), func.lower(FaqEntry.answer).like(pattern))
+            or_(
+                func.lower(FaqEntry.question).contains(needle, autoescape=True),
+                func.lower(FaqEntry.answer).contains(needle, autoescape=True),
+            )
         )
     return list(session.scalars(query).unique())
 
@@ -119,12 +126,20 @@ def _apply(session: Session, entry: FaqEntry, fields: FaqFields) -> None:
         entry.active = fields.active
 
 
+def _content(entry: FaqEntry) -> tuple:
+    intent = entry.intent.name if entry.intent is not None else None
+    return (entry.question, entry.answer, intent, tuple(entry.alternate_questions),
+            tuple(entry.tags or ()), entry.active)
+
+
 def _set_alternates(entry: FaqEntry, alternates: Iterable[str]) -> None:
     own_key = entry.question_key
     cleaned = [
         _clean_text(a, "alternate question", MAX_QUESTION_CHARS) for a in _clean_list(alternates)
     ]
     unique = {question_key(a): a for a in cleaned if question_key(a) != own_key}
+    if list(unique.values()) == entry.alternate_questions:
+        return
     entry.alternates = [
         FaqAlternate(question=text, position=i) for i, text in enumerate(unique.values())
     ]
@@ -140,6 +155,7 @@ def _ensure_unique(session: Session, question: str, own_id: int | None) -> None:
 
 def _clean_text(value: str, what: str, limit: int, *, keep_lines: bool = False) -> str:
     text = value.strip() if keep_lines else " ".join(value.split())
+    require_printable(text, what)
     if not text:
         raise UserInputError(f"The {what} is empty.")
     if len(text) > limit:

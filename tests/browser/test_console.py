@@ -55,7 +55,7 @@ def test_faq_export_offers_a_csv_file(staff_page, shot):
     with staff_page.expect_download() as download:
         link.click()
     lines = download.value.path().read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "question,answer,intent,alternates,tags"
+    assert lines[0] == "question,answer,intent,alternates,tags,active"
     assert len(lines) > 150
 
 

@@ -99,9 +99,9 @@ def test_bad_csv_import_names_rows_and_changes_nothing(data_dir, tmp_path):
 def test_export_import_round_trip(data_dir, tmp_path):
     exported = tmp_path / "faqs.csv"
     run(data_dir, "faq", "export", str(exported))
-    assert exported.read_text().splitlines()[0] == "question,answer,intent,alternates,tags"
+    assert exported.read_text().splitlines()[0] == "question,answer,intent,alternates,tags,active"
     result = run(data_dir, "faq", "import", str(exported))
-    assert " 0 added," in result.stdout
+    assert " 0 added, 0 updated, " in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -111,6 +111,11 @@ def test_export_import_round_trip(data_dir, tmp_path):
         (("ask", "x" * 102_400), "102,400 characters long"),
         (("search", "delivery", "--intent", "weather"), "Unknown intent 'weather'"),
         (("faq", "edit", "999999", "--answer", "x"), "no FAQ entry with id 999999"),
+        (("faq", "import", "/nonexistent/faqs.csv"), "Cannot read /nonexistent/faqs.csv: there is no such file"),
+        (("faq", "import", "/"), "/ is a folder; name a file"),
+        (("faq", "export", "/nonexistent/dir/faqs.csv"), "Cannot write /nonexistent/dir/faqs.csv: the folder /nonexistent/dir does not exist"),
+        (("transcribe", "/nonexistent/note.ogg"), "'/nonexistent/note.ogg' is not there"),
+        (("ask", "hi", "--audio", "/"), "'/' is a folder, not a voice note"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(data_dir, args, message):

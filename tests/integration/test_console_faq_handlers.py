@@ -103,10 +103,10 @@ def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
     path = export_csv(sessions, tmp_path / "out")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows == [{"question": GIFT.question, "answer": GIFT.answer, "intent": "shipping_info",
-                     "alternates": "Can you wrap a present?|gift box?", "tags": "gifts|checkout"}]
-    path.write_text(path.read_text(encoding="utf-8") + "Can I pay by invoice?,Yes for companies.,payment_billing,,\n",
+                     "alternates": "Can you wrap a present?|gift box?", "tags": "gifts|checkout", "active": "yes"}]
+    path.write_text(path.read_text(encoding="utf-8") + "Can I pay by invoice?,Yes for companies.,payment_billing,,,\n",
                     encoding="utf-8")
-    assert import_csv(sessions, retriever, str(path)) == "Imported 2 rows: 1 added, 1 updated."
+    assert import_csv(sessions, retriever, str(path)) == "Imported 2 rows: 1 added, 0 updated, 1 unchanged."
     assert search(sessions, retriever, "pay by invoice").best.answer == "Yes for companies."
 
 

@@ -49,7 +49,7 @@ def test_rows_with_and_without_pictures_are_stored_and_join_the_training_data(se
         ("text,intent\n,payment_billing\n", "row 2: neither text nor an image"),
         ("text,intent,image\nlook,payment_billing,missing.png\n", "row 2: the image 'missing.png' does not exist"),
         ("text,intent,image\nlook,payment_billing,broken.png\n", "row 2: the image 'broken.png' cannot be used"),
-        ("words,label\nhello,greeting\n", "row 1: the header must have the columns text,intent,image"),
+        ("words,label\nhello,greeting\n", "row 1: missing column(s) text, intent; the first row must name the columns text,intent,image"),
     ],
 )
 def test_a_bad_row_imports_nothing_and_names_the_row(sessions, tmp_path, csv_text, expected):
@@ -67,3 +67,21 @@ def test_a_missing_file_and_an_empty_file_are_clear_errors(sessions, tmp_path):
         run_import(sessions, tmp_path / "nope.csv", tmp_path)
     with pytest.raises(UserInputError, match="no example rows"):
         run_import(sessions, write(tmp_path, "text,intent,image\n"), tmp_path)
+
+
+def test_importing_the_same_file_twice_adds_its_rows_once(sessions, tmp_path):
+    Image.new("RGB", (64, 48), "red").save(tmp_path / "declined.png")
+    path = write(tmp_path, "text,intent,image\nrefused,payment_billing,\nrefused,payment_billing,\n"
+                           "see this,payment_billing,declined.png\n")
+    first = run_import(sessions, path, tmp_path)
+    assert (first.added, first.images, first.skipped) == (2, 1, 1)
+    second = run_import(sessions, path, tmp_path)
+    assert (second.added, second.skipped) == (0, 3)
+    assert len(stored(sessions)) == 2
+
+
+def test_a_control_character_in_the_text_is_refused_with_its_row(sessions, tmp_path):
+    path = write(tmp_path, "text,intent\nfine,greeting\nnul \x00 here,greeting\n")
+    with pytest.raises(CsvImportError, match=r"row 3: The text contains an invisible control character \(U\+0000\)"):
+        run_import(sessions, path, tmp_path)
+    assert stored(sessions) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.dialogue import (
     DialogueState,
+    NO_WORDS_TEXT,
     TurnFacts,
     decide_turn,
 )
@@ -102,3 +103,10 @@ def test_a_delivery_question_about_the_order_in_play_reports_that_order():
     weak = IntentPrediction("shipping_info", 0.9, top_k=(("shipping_info", 0.9), ("order_status", 0.05)), router="fusion")
     assert decide_turn(TurnFacts(weak, delivery_times, order_number="FG-100060", order=order),
                        DialogueState(order_number="FG-100060"), suggestions=3).action == "answer"
+
+
+def test_a_turn_without_words_asks_for_words_and_counts_as_failed():
+    facts = TurnFacts(routed("greeting"), result(), wordless=True)
+    decision = decide_turn(facts, DialogueState(), suggestions=3)
+    assert (decision.action, decision.text) == ("no_match", NO_WORDS_TEXT)
+    assert DialogueState().after(decision, found_order_number=None).failed_turns == 1

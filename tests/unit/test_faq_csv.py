@@ -7,7 +7,7 @@ import pytest
 from knowledge_base.db import session_scope
 from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
-from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
+from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, list_faqs, update_faq
 
 GOOD = (
     "question,answer,intent,alternates,tags\n"
@@ -42,9 +42,13 @@ def test_export_then_import_round_trips_and_updates_in_place(sessions):
         out = io.StringIO()
         assert export_faqs_csv(session=session, stream=out) == 2
     exported = out.getvalue()
-    assert exported.splitlines()[0] == "question,answer,intent,alternates,tags"
+    assert exported.splitlines()[0] == "question,answer,intent,alternates,tags,active"
+    with session_scope(sessions) as session:
+        stamps = [e.updated_at for e in list_faqs(session=session)]
     report = do_import(sessions, exported)
-    assert (report.added, report.updated) == (0, 2)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 2)
+    with session_scope(sessions) as session:
+        assert [e.updated_at for e in list_faqs(session=session)] == stamps
     with session_scope(sessions) as session:
         again = io.StringIO()
         export_faqs_csv(session=session, stream=again)
@@ -68,10 +72,12 @@ def test_bad_rows_abort_the_whole_import_and_are_named(sessions):
     assert caught.value.problems == {
         3: "the question is empty",
         4: "the answer is empty",
-        5: "unknown intent 'teleportation'",
+        5: caught.value.problems[5],
         6: "the same question as row 2",
-        7: "more fields than columns (is there an unquoted comma?)",
+        7: "more cells than columns (is there a comma that should be inside quotes?)",
     }
+    assert caught.value.problems[5].startswith("unknown intent 'teleportation' (known: ")
+    assert "shipping_info" in caught.value.problems[5]
     assert "fix row(s) 3, 4, 5, 6, 7" in str(caught.value)
     assert stored_questions(sessions) == ["Existing?"]
 
@@ -100,3 +106,95 @@ def test_non_utf8_file_is_refused_with_advice():
 
 def test_utf8_with_byte_order_mark_is_read():
     assert read_csv_text("\ufeffquestion".encode("utf-8")) == "question"
+
+
+def entry_by_question(sessions, question: str):
+    with session_scope(sessions) as session:
+        return next(e for e in list_faqs(session=session) if e.question == question)
+
+
+def test_columns_left_out_leave_alternates_tags_and_state_as_they_are(sessions):
+    do_import(sessions, GOOD)
+    with session_scope(sessions) as session:
+        entry = list_faqs(session=session)[0]
+        update_faq(session=session, faq_id=entry.id, fields=FaqFields(active=False))
+    report = do_import(sessions, "question,answer,intent\nHow long does delivery take?,2 days.,shipping_info\n")
+    assert (report.added, report.updated) == (0, 1)
+    entry = entry_by_question(sessions, "How long does delivery take?")
+    assert entry.answer == "2 days."
+    assert entry.alternate_questions == ["When will it arrive?", "Delivery time"]
+    assert entry.tags == ["shipping"]
+    assert entry.active is False
+
+
+def test_active_column_is_exported_and_imported(sessions):
+    do_import(sessions, GOOD)
+    with session_scope(sessions) as session:
+        entry = list_faqs(session=session)[1]
+        update_faq(session=session, faq_id=entry.id, fields=FaqFields(active=False))
+        out = io.StringIO()
+        export_faqs_csv(session=session, stream=out)
+        for row in list_faqs(session=session):
+            delete_faq(session=session, faq_id=row.id)
+    assert out.getvalue().splitlines()[2].endswith(",no")
+    assert do_import(sessions, out.getvalue()).added == 2
+    assert entry_by_question(sessions, "Can I pay with PayPal?").active is False
+    assert entry_by_question(sessions, "How long does delivery take?").active is True
+
+
+def test_an_active_cell_that_is_not_yes_or_no_is_named(sessions):
+    with pytest.raises(CsvImportError, match="row 2: active must be yes or no, not 'maybe'"):
+        do_import(sessions, "question,answer,intent,active\nOpen?,Yes.,shipping_info,maybe\n")
+
+
+def test_row_numbers_count_blank_rows_and_blank_spreadsheet_rows_are_skipped(sessions):
+    text = "question,answer,intent,tags\n\nFine?,Yes.,shipping_info,\n,,,\nBad?,Yes.,teleportation,\n"
+    with pytest.raises(CsvImportError) as caught:
+        do_import(sessions, text)
+    assert list(caught.value.problems) == [5]
+    assert do_import(sessions, text.replace("teleportation", "shipping_info")).added == 2
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files_are_read(sessions, delimiter):
+    text = delimiter.join(["question", "answer", "intent"]) + "\n"
+    text += delimiter.join(["Do you ship, by boat?", '"Yes; by sea, and by air."', "shipping_info"]) + "\n"
+    assert do_import(sessions, text).added == 1
+    assert entry_by_question(sessions, "Do you ship, by boat?").answer == "Yes; by sea, and by air."
+
+
+def test_an_unclosed_quote_names_the_row_where_it_opens(sessions):
+    text = 'question,answer,intent\nFine?,Yes.,shipping_info\nOpen?,"never closed,shipping_info\nNext?,No.,greeting\n'
+    with pytest.raises(CsvImportError, match='row 3: a quoted cell is never closed'):
+        do_import(sessions, text)
+    assert stored_questions(sessions) == []
+
+
+def test_a_cell_over_the_csv_limit_names_its_row(sessions):
+    text = "question,answer,intent\nFine?,Yes.,shipping_info\nHuge?," + "x" * 200_000 + ",shipping_info\n"
+    with pytest.raises(CsvImportError, match="row 3: a cell is longer than 131,072 characters"):
+        do_import(sessions, text)
+
+
+def test_a_column_named_twice_is_refused(sessions):
+    with pytest.raises(CsvImportError, match="row 1: the column\\(s\\) answer appear more than once"):
+        do_import(sessions, "question,answer,intent,answer\nQ?,A.,shipping_info,B.\n")
+
+
+def test_an_empty_file_is_called_empty():
+    with pytest.raises(UserInputError, match="The file is empty"):
+        read_csv_text(b"  \n")
+
+
+def test_a_control_character_in_an_answer_is_refused_with_its_row(sessions):
+    with pytest.raises(CsvImportError, match=r"row 2: The answer contains an invisible control character \(U\+0000\) at character 2"):
+        do_import(sessions, "question,answer,intent\nNul?,A\x00B,shipping_info\n")
+    assert stored_questions(sessions) == []
+
+
+def test_list_contains_matches_percent_and_underscore_literally(sessions):
+    with session_scope(sessions) as session:
+        add_faq(session=session, fields=FaqFields("Is there 10% off?", "On Mondays.", "shipping_info"))
+        add_faq(session=session, fields=FaqFields("Do you ship?", "Yes.", "shipping_info"))
+        assert [e.question for e in list_faqs(session=session, contains="%")] == ["Is there 10% off?"]
+        assert list_faqs(session=session, contains="_") == []

@@ -123,3 +123,20 @@ def test_delete_removes_entry_alternates_and_fts_row(sessions):
     with pytest.raises(FaqNotFoundError, match="no FAQ entry with id"):
         with session_scope(sessions) as session:
             delete_faq(session=session, faq_id=faq_id)
+
+
+def test_an_update_that_changes_nothing_keeps_updated_at(sessions):
+    with session_scope(sessions) as session:
+        entry = add_faq(session=session, fields=SHIPPING)
+        stamp = entry.updated_at
+        same = FaqFields(SHIPPING.question, SHIPPING.answer, SHIPPING.intent, SHIPPING.alternates, SHIPPING.tags)
+        assert update_faq(session=session, faq_id=entry.id, fields=same).updated_at == stamp
+        changed = FaqFields(alternates=["Delivery time?"])
+        assert update_faq(session=session, faq_id=entry.id, fields=changed).updated_at > stamp
+
+
+@pytest.mark.parametrize("field", ["question", "answer"])
+def test_a_control_character_in_staff_text_is_refused(sessions, field):
+    with session_scope(sessions) as session:
+        with pytest.raises(UserInputError, match=rf"The {field} contains an invisible control character \(U\+0007\)"):
+            add_faq(session=session, fields=FaqFields(**(vars(SHIPPING) | {field: "ring \x07 bell"})))

@@ -114,7 +114,7 @@ def import_csv(sessions: sessionmaker[Session], retriever: HybridRetriever, path
         with session_scope(sessions) as session:
             report = import_faqs_csv(session=session, text=text)
             retriever.dense.sync(session)
-        return f"Imported {report.added + report.updated} rows: {report.added} added, {report.updated} updated."
+        return f"Imported {report.summary()}."
 
     return attempt(work)
 

@@ -1,0 +1,114 @@
+"""Staff's CSV files read as a table: encoding, delimiter, header and rows numbered as a spreadsheet does.
+
+Spreadsheet programs save CSV with a byte order mark, with semicolons instead of commas (European
+locales) or tabs, and with blank rows written as a line of delimiters. All of these are read; anything
+that cannot be read is refused with the row number a spreadsheet shows (the header is row 1, blank rows
+count, a cell with line breaks stays one row).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge_base.errors import CsvImportError, UserInputError
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int
+    """The row as a spreadsheet numbers it (header = 1)."""
+    cells: dict[str, str]
+    """Cell text by lower-cased column name; a column missing from the file is absent."""
+    overflow: bool = False
+    """The row has more cells than the header has columns."""
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    columns: tuple[str, ...]
+    rows: list[CsvRow]
+    delimiter: str
+
+
+def read_csv_text(raw: bytes) -> str:
+    if not raw.strip():
+        raise UserInputError("The file is empty: export the table as CSV again and import that file.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UserInputError(
+            f"The file is not UTF-8 text (byte {error.start} cannot be read); "
+            "save it as 'CSV UTF-8' and import again."
+        ) from error
+
+
+def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], what: str) -> CsvTable:
+    """The header (which must name every ``required`` column) and every non-blank row of ``text``."""
+    delimiter, columns = _header(text, required, expected)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[CsvRow] = []
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > 1 and any(cell.strip() for cell in cells):
+                rows.append(_row(number, columns, cells))
+    except csv.Error as error:
+        raise CsvImportError({number + 1: _reason(error)}) from error
+    if not rows:
+        raise UserInputError(f"The CSV file has a header but no {what} rows.")
+    return CsvTable(tuple(columns), rows, delimiter)
+
+
+def _header(text: str, required: Sequence[str], expected: Sequence[str]) -> tuple[str, list[str]]:
+    first_line = text.splitlines()[0] if text.strip() else ""
+    parsed = {d: _columns(first_line, d) for d in DELIMITERS}
+    delimiter = next((d for d in DELIMITERS if all(c in parsed[d] for c in required)), None)
+    if delimiter is None:
+        missing = [c for c in required if c not in parsed[","]]
+        raise CsvImportError(
+            {1: f"missing column(s) {', '.join(missing)}; the first row must name the columns "
+                f"{','.join(expected)} (separated by commas, semicolons or tabs)"}
+        )
+    columns = parsed[delimiter]
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise CsvImportError({1: f"the column(s) {', '.join(repeated)} appear more than once in the header"})
+    return delimiter, columns
+
+
+def _columns(line: str, delimiter: str) -> list[str]:
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+    return [cell.strip().lower() for cell in cells]
+
+
+def _row(number: int, columns: list[str], cells: list[str]) -> CsvRow:
+    named = {name: cell for name, cell in zip(columns, cells) if name}
+    unnamed = [cell for name, cell in zip(columns, cells) if not name]
+    extra = cells[len(columns):]
+    overflow = any(cell.strip() for cell in (*unnamed, *extra))
+    return CsvRow(number, named, overflow)
+
+
+def _reason(error: csv.Error) -> str:
+    message = str(error)
+    if "unexpected end of data" in message:
+        return 'a quoted cell is never closed (it opens with " and no closing " follows)'
+    if "field larger than field limit" in message:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    if "expected after" in message:
+        return 'a quoted cell goes on after its closing " (write "" for a quote inside a quoted cell)'
+    return f"unreadable CSV: {message}"
+
+
+def overflow_problem(table: CsvTable) -> str:
+    name = DELIMITER_NAMES[table.delimiter]
+    return f"more cells than columns (is there a {name} that should be inside quotes?)"
