@@ -24,7 +24,10 @@ ACCEPTED = "WAV, MP3, OGG/Opus, WebM, M4A or FLAC"
 SILENCE_RMS = 10 ** (-50 / 20)
 """Loudest 30 ms of a recording quieter than -50 dBFS: nothing was recorded."""
 AGAIN = "Please record the voice note again."
-SILENT = "The voice note is silent. Please check that your microphone is on and record it again."
+SILENT = (
+    "The voice note is silent or too quiet to hear. Please check that your microphone is on, speak close "
+    "to it and record it again."
+)
 
 
 @dataclass(frozen=True)
@@ -169,9 +172,12 @@ def _packet_span(container, stream, limit: float) -> float | None:
 
 def _check_length(seconds: float, options: AudioOptions) -> None:
     if seconds > options.max_seconds:
+        limit = f"{options.max_seconds:.0f} seconds"
+        # A recording without a declared length is only read up to just past the limit.
+        length = f"is {seconds:.0f} seconds long; the limit is {limit}" if round(seconds) > options.max_seconds \
+            else f"is longer than the limit of {limit}"
         raise AudioTooLongError(
-            f"The voice note is {seconds:.0f} seconds long; the limit is {options.max_seconds:.0f} "
-            "seconds. Please send a shorter one, or split it into several notes."
+            f"The voice note {length}. Please send a shorter one, or split it into several notes."
         )
 
 

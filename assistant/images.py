@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from assistant.audio import sniff_format
 from assistant.errors import (
     CorruptImageError,
     ImageTooLargeError,
@@ -157,6 +158,8 @@ def _sniff(data: bytes) -> str | None:
             return kind
     if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
         return "a HEIC/HEIF photo (the iPhone default)"
+    if sniff_format(data[:64]) is not None:
+        return "a sound recording (send a voice note as audio, not as a picture)"
     if _looks_like_text(data[:4096]):
         return "a text file"
     return None

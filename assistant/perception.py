@@ -6,11 +6,16 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from PIL import Image, ImageStat
+
 from assistant.images import ImageLimits, load_image
 from assistant.types import ImageFeatures, Transcript, UserTurn
 
 PRODUCT_PHOTO_MAX_OCR_LINES = 2
 """An image with at most this many lines of words is taken for a photo of an item, not a screenshot."""
+PLAIN_IMAGE_MAX_SPREAD = 3.0
+"""Standard deviation of grey levels (0-255) up to which a picture is one flat colour: a blank white or
+black photo scores 0 to 1 (JPEG noise); a white shirt on a white table still shows folds and edges."""
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class Perception:
         return "\n".join(f.ocr_text for f in self.images if f.ocr_text)
 
     def product_photos(self) -> list[ImageFeatures]:
-        return [f for f in self.images if len(f.ocr_lines) <= PRODUCT_PHOTO_MAX_OCR_LINES]
+        return [f for f in self.images if not f.plain and len(f.ocr_lines) <= PRODUCT_PHOTO_MAX_OCR_LINES]
 
 
 class MediaReader:
@@ -50,7 +55,10 @@ class MediaReader:
     def _see(self, paths: tuple[Path, ...], timings: dict[str, float]) -> tuple[ImageFeatures, ...]:
         started = time.perf_counter()
         images = [load_image(p, max_pixels=self.limits.max_pixels, max_bytes=self.limits.max_bytes) for p in paths]
-        features = self.models.image_encoder().encode(images)
+        features = [
+            replace(f, plain=is_plain(image))
+            for f, image in zip(self.models.image_encoder().encode(images), images, strict=True)
+        ]
         timings["encode_images"] = _ms(started)
         if not self.ocr:
             return tuple(features)
@@ -59,6 +67,12 @@ class MediaReader:
         with_words = tuple(replace(f, ocr_lines=reader.read(image)) for f, image in zip(features, images, strict=True))
         timings["ocr"] = _ms(started)
         return with_words
+
+
+def is_plain(image: Image.Image) -> bool:
+    grey = image.convert("L")
+    grey.thumbnail((256, 256))
+    return ImageStat.Stat(grey).stddev[0] <= PLAIN_IMAGE_MAX_SPREAD
 
 
 def _ms(since: float) -> float:

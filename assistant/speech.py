@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from pathlib import Path
 
@@ -146,7 +147,7 @@ class SpeechTranscriber:
         if chunks:
             segments = restore_speech_timestamps(segments, chunks, SAMPLE_RATE)
         found = (Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments)
-        return tuple(s for s in found if s.text)
+        return tuple(s for s in found if s.text and not echoes_prompt(s.text, self.options.initial_prompt))
 
 
 class _EncoderMemo:
@@ -169,6 +170,22 @@ class _EncoderMemo:
 
     def __exit__(self, *exc) -> None:
         self._outputs.clear()
+
+
+ECHO_MIN_WORDS = 8
+ECHO_MIN_SHARE = 0.85
+
+
+def echoes_prompt(text: str, prompt: str | None) -> bool:
+    """Whisper sometimes returns its initial prompt instead of speech it cannot make out (a language it
+    misdetected, noise). A segment of at least 8 words nearly all taken from the prompt is such an echo."""
+    if not prompt:
+        return False
+    words = re.findall(r"\w+", text.lower())
+    prompt_words = set(re.findall(r"\w+", prompt.lower()))
+    if len(words) < ECHO_MIN_WORDS:
+        return False
+    return sum(word in prompt_words for word in words) >= ECHO_MIN_SHARE * len(words)
 
 
 def _joined(segments: tuple[Segment, ...]) -> str:

@@ -68,6 +68,8 @@ class ImageFeatures:
     encoder: str
     """Name of the encoder that made them (recorded beside stored vectors and checkpoints)."""
     ocr_lines: tuple[OcrLine, ...] = ()
+    plain: bool = False
+    """The picture is one flat colour (a blank photo): it shows no item to match."""
 
     @property
     def ocr_text(self) -> str:

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from assistant.screens import render_screen
 from bench.products import fashion_mnist_test_images
@@ -34,6 +35,15 @@ def test_photo_of_a_catalogue_item_brings_that_products_details(data_dir, tmp_pa
     assert reply["action"] == "product"
     assert reply["products"][0]["category"] == "Sneaker"
     assert reply["products"][0]["name"] in reply["reply"] and "EUR" in reply["reply"]
+
+
+@pytest.mark.parametrize("colour", ["white", "black"])
+def test_a_blank_photo_is_not_taken_for_a_product(data_dir, tmp_path, colour):
+    photo = tmp_path / f"{colour}.jpg"
+    Image.new("RGB", (640, 480), colour).save(photo, quality=80)
+    reply = ask(data_dir, "what is this", "--image", str(photo))
+    assert reply["action"] != "product"
+    assert reply["products"] == [] and "This looks like our" not in reply["reply"]
 
 
 def test_products_search_json(data_dir, tmp_path):

@@ -141,7 +141,7 @@ def test_too_long_without_declared_duration(tmp_path):
     """A browser recording often carries no duration; its packets tell it."""
     wav = tone(tmp_path / "long.wav", seconds=3.0)
     path = samples.encode(wav, "webm", tmp_path / "long.webm", streamed=True)
-    with pytest.raises(AudioTooLongError, match="shorter one"):
+    with pytest.raises(AudioTooLongError, match="is longer than the limit of 2 seconds. Please send a shorter one"):
         load_voice_note(path, AudioOptions(max_seconds=2))
 
 

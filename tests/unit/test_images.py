@@ -199,6 +199,8 @@ def test_formats_pillow_knows_but_we_refuse_are_named(fmt, named):
         (encoded(halves(), "PDF"), "a PDF document"),
         (b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>", "an SVG drawing"),
         (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64, "HEIC"),
+        (b"OggS\x00\x02" + b"\x00" * 80, "a sound recording"),
+        (b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 80, "a sound recording"),
     ],
 )
 def test_non_image_files_are_named(data, named):

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from assistant.settings import SHOP_SPEECH_PROMPT, Settings
-from assistant.speech import speech_options
+from assistant.speech import echoes_prompt, speech_options
 
 PROMPT = "A customer's voice note to an online clothing store about an order (order numbers look like FG-100060)."
 
@@ -28,3 +28,18 @@ def test_speech_prompt_is_read_from_the_environment(monkeypatch):
 def test_an_over_long_speech_prompt_is_refused_with_its_limit():
     with pytest.raises(ValidationError, match="speech_prompt[\\s\\S]*at most 800 characters"):
         Settings(speech_prompt="refund " * 200)
+
+
+@pytest.mark.parametrize(
+    ("text", "echo"),
+    [
+        ("A customer's voice note to an online clothing store about an order, a return, size, payment or "
+         "delivery.", True),
+        ("a voice note to an online store about an order", True),
+        ("I want to return an order", False),
+        ("My payment was taken twice for the same order, please refund one of them.", False),
+    ],
+)
+def test_a_segment_that_repeats_the_prompt_is_recognised(text, echo):
+    assert echoes_prompt(text, SHOP_SPEECH_PROMPT) is echo
+    assert echoes_prompt(text, None) is False
