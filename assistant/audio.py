@@ -173,9 +173,10 @@ def _packet_span(container, stream, limit: float) -> float | None:
 def _check_length(seconds: float, options: AudioOptions) -> None:
     if seconds > options.max_seconds:
         limit = f"{options.max_seconds:.0f} seconds"
-        # A recording without a declared length is only read up to just past the limit.
-        length = f"is {seconds:.0f} seconds long; the limit is {limit}" if round(seconds) > options.max_seconds \
-            else f"is longer than the limit of {limit}"
+        if round(seconds) > options.max_seconds:
+            length = f"is {seconds:.0f} seconds long; the limit is {limit}"
+        else:  # a recording without a declared length is read only up to just past the limit
+            length = f"is longer than the limit of {limit}"
         raise AudioTooLongError(
             f"The voice note {length}. Please send a shorter one, or split it into several notes."
         )

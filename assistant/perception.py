@@ -70,9 +70,8 @@ class MediaReader:
 
 
 def is_plain(image: Image.Image) -> bool:
-    grey = image.convert("L")
-    grey.thumbnail((256, 256))
-    return ImageStat.Stat(grey).stddev[0] <= PLAIN_IMAGE_MAX_SPREAD
+    small = image.resize((128, 128), Image.Resampling.BOX).convert("L")
+    return ImageStat.Stat(small).stddev[0] <= PLAIN_IMAGE_MAX_SPREAD
 
 
 def _ms(since: float) -> float:
