@@ -110,13 +110,15 @@ def delete(faq_id: int) -> None:
 @app.command("import")
 @reports_errors
 def import_command(path: Path) -> None:
-    """Import a CSV (question,answer,intent,alternates,tags,active); all rows or none."""
+    """Import a CSV (question,answer[,intent,alternates,tags,active]); all rows or none."""
     runtime = start_runtime()
     text = read_csv_text(read_input_file(path))
     with session_scope(runtime.sessions) as session:
-        report = import_faqs_csv(session=session, text=text)
+        report = import_faqs_csv(session=session, text=text, guess_intent=runtime.intent_guesser())
         _refresh_index(runtime, session)
     typer.echo(f"imported {report.summary()}")
+    for question, intent in report.guessed:
+        typer.echo(f"  {intent:22s} {question}")
 
 
 @app.command("export")

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import RetrainingBusyError
 from assistant.images import image_limits
+from assistant.intent_guess import RouterIntentGuesser
 from assistant.loading import ModelRegistry
 from assistant.perception import MediaReader
 from assistant.products import LazyPhotoEmbedder
 from assistant.pipeline import Assistant, build_retriever
 from assistant.settings import Settings
-from knowledge_base.db import make_engine, make_session_factory, upgrade_to_head
+from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from knowledge_base.product_index import ProductImageIndex
 from knowledge_base.retrieval import HybridRetriever
+from knowledge_base.seed import add_routing_intents
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ class Runtime:
         runtime.settings.ensure_data_dir()
         if upgrade:
             upgrade_to_head(runtime.engine)
+            with session_scope(runtime.sessions) as session:
+                add_routing_intents(session=session)
         return runtime
 
     @cached_property
@@ -78,6 +82,13 @@ class Runtime:
         if self.settings.router == "retrieval":
             return None
         return self.router_trainer().load_or_train(outdated_ok=True)
+
+    def intent_guesser(self) -> RouterIntentGuesser | None:
+        """Guesses the intent of imported FAQ entries that name none, with the router in use, else one that
+        loads without training. None with retrieval routing."""
+        if self.settings.router == "retrieval":
+            return None
+        return RouterIntentGuesser(lambda: self.__dict__.get("router") or self.router_trainer().load_usable())
 
     def retrain_router(self, progress=None) -> dict:
         """Trains a new router on today's data, swaps it in for new turns and returns its metrics.

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import Order, OrderItem, Product
 from knowledge_base.repositories.faqs import FaqFields, add_faq, find_by_question, update_faq
-from knowledge_base.repositories.intents import upsert_intent
+from knowledge_base.repositories.intents import intent_names, upsert_intent
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 PRODUCT_PHOTO_DIR = "products"
@@ -34,6 +34,19 @@ class SeedReport:
 
 def load_json(name: str) -> list[dict]:
     return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
+
+
+def add_routing_intents(*, session: Session) -> int:
+    """Adds the routing intents the shipped router knows (order_status, ..., out_of_scope) that the database
+    lacks, so that a store can import its own FAQ entries without the demo store. Intents already there are
+    left as they are; returns how many were added."""
+    known = set(intent_names(session=session))
+    missing = [item for item in load_json("intents.json") if item["name"] not in known]
+    for item in missing:
+        upsert_intent(
+            session=session, name=item["name"], description=item["description"], examples=item["examples"]
+        )
+    return len(missing)
 
 
 def seed_demo_store(*, session: Session, data_dir: Path) -> SeedReport:

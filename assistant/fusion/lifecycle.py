@@ -107,6 +107,15 @@ class RouterTrainer:
         With ``outdated_ok``, a checkpoint trained on older examples but for the same intents, encoders and
         shape is taken as it is rather than waiting minutes for a training (see ``is_current``).
         A damaged checkpoint is logged as a warning (naming its folder) and replaced by retraining."""
+        classifier = self.load_usable(outdated_ok=outdated_ok)
+        if classifier is not None:
+            return classifier
+        log.warning("training the intent router (a few minutes): no checkpoint matches the current data")
+        return self.train(progress or _log_progress)
+
+    def load_usable(self, *, outdated_ok: bool = True) -> FusionClassifier | None:
+        """A checkpoint that routes today's intents without training first (see ``load_or_train``); None
+        when only a training would give one."""
         recover_interrupted_save(self.folder)
         data = self.data()
         wanted = self.current_fingerprint(data)
@@ -124,13 +133,12 @@ class RouterTrainer:
             log.info("router checkpoint %s is stale (trained on other data or encoders)", folder)
             if outdated_ok and usable is None and self._same_shape(classifier, data):
                 usable = (folder, classifier)
-        if usable is not None:
-            log.warning("intent router %s was trained on older examples (same intents and encoders); it is used "
-                        "until a new one is trained (`assistant train`, the console's Retraining tab, or in the "
-                        "background by `assistant serve`)", usable[0])
-            return usable[1]
-        log.warning("training the intent router (a few minutes): no checkpoint matches the current data")
-        return self.train(progress or _log_progress)
+        if usable is None:
+            return None
+        log.warning("intent router %s was trained on older examples (same intents and encoders); it is used "
+                    "until a new one is trained (`assistant train`, the console's Retraining tab, or in the "
+                    "background by `assistant serve`)", usable[0])
+        return usable[1]
 
     def is_current(self, classifier: FusionClassifier) -> bool:
         """Whether ``classifier`` was trained on today's examples, intents and encoders."""

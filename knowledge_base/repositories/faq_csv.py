@@ -2,14 +2,16 @@
 
 An import is atomic: every row is checked first, and if any row is bad nothing is written and the error
 names each bad row number (the header is row 1). A row whose question already exists updates that entry;
-a column left out of the file (alternates, tags, active) leaves that part of existing entries as it is,
-and a row that matches its entry exactly is left alone.
+a column left out of the file (intent, alternates, tags, active) or an empty intent cell leaves that part
+of existing entries as it is, and a row that matches its entry exactly is left alone. A new entry without
+an intent gets the one the caller's ``guess_intent`` reads from its question and alternates.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 from sqlalchemy.orm import Session
@@ -27,12 +29,12 @@ from knowledge_base.repositories.faqs import (
 from knowledge_base.repositories.intents import intent_names
 
 COLUMNS = ("question", "answer", "intent", "alternates", "tags", "active")
-REQUIRED = ("question", "answer", "intent")
+REQUIRED = ("question", "answer")
 SEPARATOR = "|"
 ACTIVE_WORDS = {"yes": True, "true": True, "1": True, "active": True,
                 "no": False, "false": False, "0": False, "inactive": False}
 
-__all__ = ["ImportReport", "export_faqs_csv", "import_faqs_csv", "read_csv_text"]
+__all__ = ["ImportReport", "IntentGuess", "export_faqs_csv", "import_faqs_csv", "read_csv_text"]
 
 
 @dataclass
@@ -41,10 +43,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     faq_ids: list[int] = field(default_factory=list)
+    guessed: list[tuple[str, str]] = field(default_factory=list)
+    """(question, intent) of each new entry whose intent was guessed."""
 
     def summary(self) -> str:
         total = self.added + self.updated + self.unchanged
-        return f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.guessed:
+            text += f"; intent guessed for {len(self.guessed)} new entries (check them in the FAQ list)"
+        return text
 
 
 def export_faqs_csv(*, session: Session, stream: IO[str]) -> int:
@@ -65,7 +72,11 @@ def export_faqs_csv(*, session: Session, stream: IO[str]) -> int:
     return len(entries)
 
 
-def import_faqs_csv(*, session: Session, text: str) -> ImportReport:
+IntentGuess = Callable[[Sequence[str]], str | None]
+"""The intent for an entry's wordings (question first, then alternates), or None when it cannot tell."""
+
+
+def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | None = None) -> ImportReport:
     """Validate every row, then add or update all of them in the caller's transaction."""
     table = read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ")
     known = set(intent_names(session=session))
@@ -81,7 +92,7 @@ def import_faqs_csv(*, session: Session, text: str) -> ImportReport:
     if problems:
         raise CsvImportError(problems)
     with session.begin_nested():
-        return _write(session, valid_rows)
+        return _write(session, valid_rows, guess_intent)
 
 
 def _row_problem(row: CsvRow, known: set[str], seen: dict[str, int]) -> str | None:
@@ -92,9 +103,8 @@ def _row_problem(row: CsvRow, known: set[str], seen: dict[str, int]) -> str | No
     if not cells.get("answer", "").strip():
         return "the answer is empty"
     intent = cells.get("intent", "").strip()
-    if intent not in known:
-        known_list = ", ".join(sorted(known))
-        return f"unknown intent {intent!r} (known: {known_list})" if intent else "the intent is empty"
+    if intent and intent not in known:
+        return f"unknown intent {intent!r} (known: {', '.join(sorted(known))})"
     if cells.get("active", "").strip().lower() not in ("", *ACTIVE_WORDS):
         return f"active must be yes or no, not {cells['active'].strip()!r}"
     key = question_key(question)
@@ -109,24 +119,33 @@ def _fields(cells: dict[str, str]) -> FaqFields:
     return FaqFields(
         question=cells["question"],
         answer=cells["answer"],
-        intent=cells["intent"].strip(),
+        intent=cells.get("intent", "").strip() or None,
         alternates=_split(cells["alternates"]) if "alternates" in cells else None,
         tags=_split(cells["tags"]) if "tags" in cells else None,
         active=ACTIVE_WORDS[active] if active else None,
     )
 
 
+def _guessed_intent(session: Session, fields: FaqFields, guess_intent: IntentGuess | None) -> str:
+    known = intent_names(session=session)
+    guess = guess_intent([fields.question or "", *(fields.alternates or ())]) if guess_intent else None
+    if guess is None or guess not in known:
+        why = "the intent router could not tell" if guess_intent else "only an intent router (ASSISTANT_ROUTER) guesses one"
+        raise UserInputError(f"the intent is empty ({why}); name one of the known intents: {', '.join(known)}")
+    return guess
+
+
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(SEPARATOR) if part.strip()]
 
 
-def _write(session: Session, valid_rows: list[tuple[int, FaqFields]]) -> ImportReport:
+def _write(session: Session, valid_rows: list[tuple[int, FaqFields]], guess_intent: IntentGuess | None) -> ImportReport:
     """Write every row; a row the repository refuses aborts the savepoint and is named in the error."""
     report = ImportReport()
     problems: dict[int, str] = {}
     for number, fields in valid_rows:
         try:
-            entry = _upsert(session, fields, report)
+            entry = _upsert(session, fields, report, guess_intent)
         except UserInputError as error:
             problems[number] = str(error)
             continue
@@ -136,9 +155,12 @@ def _write(session: Session, valid_rows: list[tuple[int, FaqFields]]) -> ImportR
     return report
 
 
-def _upsert(session: Session, fields: FaqFields, report: ImportReport):
+def _upsert(session: Session, fields: FaqFields, report: ImportReport, guess_intent: IntentGuess | None):
     existing = find_by_question(session=session, question=fields.question or "")
     if existing is None:
+        if fields.intent is None:
+            fields = replace(fields, intent=_guessed_intent(session, fields, guess_intent))
+            report.guessed.append((fields.question or "", fields.intent or ""))
         report.added += 1
         return add_faq(session=session, fields=fields)
     before = existing.updated_at

@@ -120,3 +120,20 @@ def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path
     assert "is not UTF-8 text" in import_csv(sessions, retriever, str(latin))
     with session_scope(sessions) as session:
         assert count_faqs(session=session) == 0
+
+
+def test_console_import_guesses_missing_intents_with_the_router(sessions, retriever, tmp_path):
+    from assistant.intent_guess import RouterIntentGuesser
+    from tests.fakes import KeywordRouter
+
+    path = tmp_path / "no-intents.csv"
+    path.write_text("question,answer\nIs my card charged at once?,Yes when the order ships.\n", encoding="utf-8")
+    guess = RouterIntentGuesser(KeywordRouter)
+    assert import_csv(sessions, retriever, str(path), guess) == (
+        "Imported 1 rows: 1 added, 0 updated, 0 unchanged; intent guessed for 1 new entries (check them in the FAQ list)."
+    )
+    assert search(sessions, retriever, "card charged").best.intent == "payment_billing"
+    other = tmp_path / "retrieval-routing.csv"
+    other.write_text("question,answer\nDo you gift wrap?,Yes.\n", encoding="utf-8")
+    assert "row 2: the intent is empty (only an intent router (ASSISTANT_ROUTER) guesses one)" in import_csv(
+        sessions, retriever, str(other))

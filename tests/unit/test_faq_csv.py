@@ -90,7 +90,7 @@ def test_row_refused_while_writing_rolls_back_earlier_rows(sessions):
 
 
 def test_missing_columns_are_named(sessions):
-    with pytest.raises(CsvImportError, match="row 1: missing column\\(s\\) answer, intent"):
+    with pytest.raises(CsvImportError, match="row 1: missing column\\(s\\) answer;"):
         do_import(sessions, "question,alternates\nHi?,x\n")
 
 
@@ -198,3 +198,60 @@ def test_list_contains_matches_percent_and_underscore_literally(sessions):
         add_faq(session=session, fields=FaqFields("Do you ship?", "Yes.", "shipping_info"))
         assert [e.question for e in list_faqs(session=session, contains="%")] == ["Is there 10% off?"]
         assert list_faqs(session=session, contains="_") == []
+
+
+class TableGuess:
+    """An intent guess that looks each entry's question up in a table and records the wordings it was given."""
+
+    def __init__(self, table: dict[str, str | None]) -> None:
+        self.table = table
+        self.asked: list[list[str]] = []
+
+    def __call__(self, wordings):
+        self.asked.append(list(wordings))
+        return self.table.get(wordings[0])
+
+
+def test_rows_without_an_intent_get_the_guessed_one(sessions):
+    guess = TableGuess({"Do you gift wrap?": "shipping_info", "Student discount?": "payment_billing"})
+    text = "question,answer,alternates\nDo you gift wrap?,Yes.,Can you wrap it|Gift wrap\nStudent discount?,10%.,\n"
+    with session_scope(sessions) as session:
+        report = import_faqs_csv(session=session, text=text, guess_intent=guess)
+    assert report.guessed == [("Do you gift wrap?", "shipping_info"), ("Student discount?", "payment_billing")]
+    assert "intent guessed for 2 new entries" in report.summary()
+    assert guess.asked == [["Do you gift wrap?", "Can you wrap it", "Gift wrap"], ["Student discount?"]]
+    with session_scope(sessions) as session:
+        assert [(e.question, e.intent.name) for e in list_faqs(session=session)] == [
+            ("Do you gift wrap?", "shipping_info"), ("Student discount?", "payment_billing")]
+
+
+def test_an_empty_intent_keeps_an_existing_entrys_intent_without_guessing(sessions):
+    with session_scope(sessions) as session:
+        add_faq(session=session, fields=FaqFields("Existing?", "Old.", "payment_billing"))
+    guess = TableGuess({})
+    with session_scope(sessions) as session:
+        report = import_faqs_csv(session=session, text="question,answer,intent\nExisting?,New.,\n", guess_intent=guess)
+    assert (report.updated, report.guessed, guess.asked) == (1, [], [])
+    with session_scope(sessions) as session:
+        (entry,) = list_faqs(session=session)
+        assert (entry.answer, entry.intent.name) == ("New.", "payment_billing")
+
+
+def test_a_new_entry_without_intent_or_router_is_refused_and_nothing_is_stored(sessions):
+    text = "question,answer,intent\nFine?,Yes.,shipping_info\nNo intent?,Yes.,\n"
+    with pytest.raises(CsvImportError) as caught:
+        do_import(sessions, text)
+    assert caught.value.problems[3].startswith(
+        "the intent is empty (only an intent router (ASSISTANT_ROUTER) guesses one); name one of the known intents: ")
+    assert "shipping_info" in caught.value.problems[3]
+    assert stored_questions(sessions) == []
+
+
+def test_a_guess_the_router_cannot_make_is_named(sessions):
+    guess = TableGuess({"Known?": "shipping_info", "Unclear?": None, "Removed intent?": "teleportation"})
+    text = "question,answer\nKnown?,Yes.\nUnclear?,Yes.\nRemoved intent?,Yes.\n"
+    with pytest.raises(CsvImportError) as caught, session_scope(sessions) as session:
+        import_faqs_csv(session=session, text=text, guess_intent=guess)
+    assert sorted(caught.value.problems) == [3, 4]
+    assert all(p.startswith("the intent is empty (the intent router could not tell)") for p in caught.value.problems.values())
+    assert stored_questions(sessions) == []

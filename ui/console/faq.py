@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
-from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
+from knowledge_base.repositories.faq_csv import IntentGuess, export_faqs_csv, import_faqs_csv, read_csv_text
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, get_faq, list_faqs, update_faq
 from knowledge_base.retrieval import HybridRetriever
 from ui.console.common import attempt, chosen_id, intent_choices, short
@@ -106,13 +106,15 @@ def delete_faq_entry(sessions: sessionmaker[Session], faq_id: int | None) -> str
     return attempt(work)
 
 
-def import_csv(sessions: sessionmaker[Session], retriever: HybridRetriever, path: str | None) -> str:
+def import_csv(
+    sessions: sessionmaker[Session], retriever: HybridRetriever, path: str | None, guess_intent: IntentGuess | None = None
+) -> str:
     def work() -> str:
         if not path:
             raise UserInputError("Choose a CSV file to import first.")
         text = read_csv_text(Path(path).read_bytes())
         with session_scope(sessions) as session:
-            report = import_faqs_csv(session=session, text=text)
+            report = import_faqs_csv(session=session, text=text, guess_intent=guess_intent)
             retriever.dense.sync(session)
         return f"Imported {report.summary()}."
 
@@ -213,7 +215,7 @@ def build_faq_tab(runtime: Runtime) -> None:
         return [message, faq_table(sessions, text or "", intent_name), *form_values(FaqForm())]
 
     def on_import(text, intent_name, path):
-        return import_csv(sessions, runtime.retriever, path), faq_table(sessions, text or "", intent_name)
+        return import_csv(sessions, runtime.retriever, path, runtime.intent_guesser()), faq_table(sessions, text or "", intent_name)
 
     for trigger in (search_button.click, search.submit, intent_filter.change):
         trigger(refresh, [search, intent_filter], table)

@@ -1,0 +1,63 @@
+"""A store that skips the demo: init, import its own FAQ file without intents, and answer customers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import ask, run, run_json
+
+pytestmark = pytest.mark.slow
+
+OWN_FAQS = """question,answer,alternates
+Do you offer gift wrapping?,Yes: choose gift wrapping at checkout for 3 euros.,Can you wrap my order as a present?
+I can't sign in to my account,Reset your password from the sign-in page with 'Forgot password'.,
+Can I send back sale items?,Sale items can be returned within 14 days.,
+Do you have a student discount?,Students get 10% off with a valid student card.,
+My card keeps getting refused,Check that the billing address matches your card.,
+How can I talk to someone from your team?,Write 'agent' in the chat and a colleague will reply within a day.,
+"""
+EXPECTED = {
+    "I can't sign in to my account": "account_login",
+    "Can I send back sale items?": "return_refund",
+    "Do you have a student discount?": "promotions",
+    "My card keeps getting refused": "payment_billing",
+    "How can I talk to someone from your team?": "human_agent",
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("own-store")
+    run(path, "init")
+    return path
+
+
+def test_a_new_store_has_the_routing_intents_and_imports_its_faqs_without_intents(store):
+    (store / "faqs.csv").write_text(OWN_FAQS, encoding="utf-8")
+    output = run(store, "faq", "import", str(store / "faqs.csv")).stdout
+    assert "6 rows: 6 added, 0 updated, 0 unchanged; intent guessed for 6 new entries" in output
+    entries = {e["question"]: e["intent"] for e in run_json(store, "faq", "list")}
+    assert {q: entries[q] for q in EXPECTED} == EXPECTED
+    assert entries["Do you offer gift wrapping?"] not in {"out_of_scope", "greeting", "thanks_goodbye"}
+    for question, intent in EXPECTED.items():
+        assert f"{intent:22s} {question}" in output
+
+
+def test_customers_get_the_stores_own_answers(store):
+    reply = ask(store, "is there a discount for students?")
+    assert (reply["action"], reply["intent"]) == ("answer", "promotions")
+    assert reply["reply"] == "Students get 10% off with a valid student card."
+    reply = ask(store, "can I return something I bought in the sale")
+    assert reply["intent"] == "return_refund"
+    if reply["action"] == "answer":
+        assert reply["reply"] == "Sale items can be returned within 14 days."
+    else:  # a store with few entries scores lower on the hybrid's lexical half: then its entry is offered first
+        assert (reply["action"], reply["suggestions"][0]["question"]) == ("clarify", "Can I send back sale items?")
+
+
+def test_a_new_entry_of_an_unknown_intent_is_still_refused(store):
+    (store / "bad.csv").write_text("question,answer,intent\nTeleport?,No.,teleportation\n", encoding="utf-8")
+    result = run(store, "faq", "import", str(store / "bad.csv"), code=2)
+    assert "row 2: unknown intent 'teleportation' (known: account_login, cancel_order," in result.stderr
