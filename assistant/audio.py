@@ -20,7 +20,7 @@ from assistant.errors import (
 )
 
 SAMPLE_RATE = 16_000
-ACCEPTED = "WAV, MP3, OGG/Opus, WebM, M4A or FLAC"
+ACCEPTED = "WAV, MP3, OGG/Opus, WebM, M4A, AAC, AMR, CAF, AIFF or FLAC"
 SILENCE_RMS = 10 ** (-50 / 20)
 """Loudest 30 ms of a recording quieter than -50 dBFS: nothing was recorded."""
 AGAIN = "Please record the voice note again."
@@ -51,14 +51,20 @@ class AudioOptions:
     """Decode text tokens only, without Whisper's timestamp tokens: segments then span whole windows."""
 
 
-_AUDIO_MAGIC = ((b"OggS", "ogg"), (b"\x1a\x45\xdf\xa3", "webm"), (b"fLaC", "flac"), (b"ID3", "mp3"))
+_AUDIO_MAGIC = (
+    (b"OggS", "ogg"),
+    (b"\x1a\x45\xdf\xa3", "webm"),
+    (b"fLaC", "flac"),
+    (b"ID3", "mp3"),
+    (b"#!AMR", "amr"),
+    (b"caff", "caf"),
+)
 _OTHER_MAGIC = (
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive or office document"),
-    (b"#!AMR", "AMR audio"),
 )
 _IMAGE_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif")
 
@@ -70,9 +76,18 @@ def sniff_format(head: bytes) -> str | None:
             return name
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
     if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
         return "m4a"
+    if _is_adts_frame(head):
+        return "aac"
     return "mp3" if _is_mpeg_audio_frame(head) else None
+
+
+def _is_adts_frame(head: bytes) -> bool:
+    """Raw AAC as some phones record it: frames that start with a sync word and layer bits 00."""
+    return len(head) >= 7 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0
 
 
 def _is_mpeg_audio_frame(head: bytes) -> bool:
@@ -91,8 +106,6 @@ def describe_content(head: bytes) -> str | None:
         return {b"WEBP": "a WebP image", b"AVI ": "an AVI video"}.get(head[8:12])
     if head[4:8] == b"ftyp":
         return "a HEIC/AVIF image"
-    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
-        return "AIFF audio"
     return "a text file" if _looks_like_text(head) else None
 
 
@@ -141,7 +154,7 @@ def _cut_off_message(path: Path) -> str:
 
 def declared_seconds(path: Path, fmt: str, limit: float) -> float | None:
     """Duration the file states, without decoding any audio. Where the stream states none (a browser's
-    WebM; an MP3, whose container duration is a guess from one frame's bitrate), the packets are counted,
+    WebM; raw AAC; an MP3, whose container duration is a guess from one frame's bitrate), the packets are counted,
     up to just past ``limit``."""
     import av
 
@@ -150,6 +163,8 @@ def declared_seconds(path: Path, fmt: str, limit: float) -> float | None:
             if not container.streams.audio:
                 raise CorruptAudioError(f"No audio could be found in '{path.name}'. {AGAIN}")
             stream = container.streams.audio[0]
+            if fmt == "aac":  # raw AAC states no length: any duration PyAV gives is guessed from the bitrate
+                return _packet_span(container, stream, limit)
             if stream.duration and stream.time_base:
                 return float(stream.duration * stream.time_base)
             if container.duration and fmt != "mp3":

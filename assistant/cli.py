@@ -133,7 +133,7 @@ def models(json_output: JsonFlag = False) -> None:
 @app.command()
 @reports_errors
 def transcribe(audio: Path, json_output: JsonFlag = False) -> None:
-    """Transcribe a voice note (wav, mp3, ogg/opus, webm, m4a, flac)."""
+    """Transcribe a voice note (wav, mp3, ogg/opus, webm, m4a, aac, amr, caf, aiff, flac)."""
     from assistant.speech import transcript_json
 
     runtime = start_runtime()

@@ -1,7 +1,7 @@
 """Real test audio: sentences spoken by espeak-ng, re-encoded with PyAV into every accepted format.
 
 Encoders used (all in the ffmpeg that PyAV bundles): libmp3lame (mp3), libopus (ogg, webm), the native
-aac encoder (m4a) and flac.
+aac encoder (m4a, raw AAC), libopencore_amrnb (AMR, 3GP), PCM (AIFF), alac (CAF) and flac.
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ ENCODINGS: dict[str, tuple[str, str, int, str]] = {
     "webm": ("webm", "libopus", 48000, "s16"),
     "m4a": ("ipod", "aac", 22050, "fltp"),
     "flac": ("flac", "flac", 22050, "s16"),
+    "aac": ("adts", "aac", 22050, "fltp"),
+    "amr": ("amr", "libopencore_amrnb", 8000, "s16"),
+    "3gp": ("3gp", "libopencore_amrnb", 8000, "s16"),
+    "caf": ("caf", "alac", 22050, "s16p"),
+    "aiff": ("aiff", "pcm_s16be", 22050, "s16"),
 }
+OTHER_PHONE_FORMATS = ("aac", "amr", "3gp", "caf", "aiff")
+"""Accepted formats beyond the browser's and messaging apps': phone recorders' and Apple's."""
 
 
 def espeak_available() -> bool:

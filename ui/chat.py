@@ -35,6 +35,9 @@ HANDOFF_TEXT = (
     "usually within a few minutes during opening hours; you can keep this page open."
 )
 BROWSER_KEY = "ferngrove-conversation"
+UPLOAD_TYPES = ["image", "audio", ".webm", ".caf"]
+"""What the chat's upload takes. Gradio checks a file's type by its name: Python takes .webm (a browser
+recorder's voice note) for video and knows no type for .caf (Apple's voice messages)."""
 
 
 def load_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
@@ -216,7 +219,7 @@ def build_chat(runtime: Runtime) -> gr.Blocks:
                              group_consecutive_messages=False)
         message = gr.MultimodalTextbox(
             label="Your message", placeholder="Ask about delivery, returns, sizes… or attach a photo",
-            file_types=["image", "audio"], file_count="multiple", sources=["upload", "microphone"],
+            file_types=UPLOAD_TYPES, file_count="multiple", sources=["upload", "microphone"],
             elem_id="message",
         )
         with gr.Row():

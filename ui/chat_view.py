@@ -46,7 +46,7 @@ class ChatView:
 
 
 UNSURE_ACTIONS = ("clarify", "no_match")
-STORED_AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".ogg", ".webm", ".m4a", ".flac"})
+STORED_AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".ogg", ".webm", ".m4a", ".flac", ".aac", ".amr", ".caf", ".aiff"})
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+-.!|~$")
 

@@ -9,7 +9,7 @@ import pytest
 
 from knowledge_base.db import session_scope
 from knowledge_base.models import FaqEntry
-from tests.audio_samples import espeak_available, speak
+from tests.audio_samples import encode, espeak_available, speak
 from tests.browser.chat_page import attach, conversation_text, last_answer, open_chat, send, wait_for_answer
 
 pytestmark = pytest.mark.slow
@@ -56,15 +56,18 @@ def test_product_photo_brings_that_product(live_server, page, shot):
 
 
 @pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed (make system-packages)")
-def test_voice_note_shows_its_transcript_and_an_answer(live_server, page, shot, tmp_path):
+@pytest.mark.parametrize("fmt", ["wav", "webm", "caf"])  # a recorder's WebM and Apple's CAF have no audio/ type
+def test_voice_note_shows_its_transcript_and_an_answer(live_server, page, shot, tmp_path, fmt):
     note = speak("How long does delivery to Germany take?", tmp_path / "voice-note.wav")
+    if fmt != "wav":
+        note = encode(note, fmt, tmp_path / f"voice-note.{fmt}")
     open_chat(page, live_server.url)
     attach(page, note)
     page.locator("#message textarea").press("Enter")
     page.get_by_text("Transcribing your voice note").wait_for()
-    shot(page, "transcribing")
+    shot(page, f"transcribing-{fmt}")
     wait_for_answer(page)
-    shot(page, "voice-answered")
+    shot(page, f"voice-answered-{fmt}")
     text = conversation_text(page)
     assert "Voice note:" in text and "germany" in text.lower()
     assert "2-4 business days to Germany" in last_answer(page)

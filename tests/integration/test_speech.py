@@ -82,7 +82,7 @@ def test_decoding_options_still_transcribe_the_note(tmp_path_factory, english_wa
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["mp3", "ogg", "webm", "m4a", "flac"])
+@pytest.mark.parametrize("fmt", ["mp3", "ogg", "webm", "m4a", "flac", *samples.OTHER_PHONE_FORMATS])
 def test_every_accepted_format(tiny_en, english_wav, audio_dir, fmt):
     path = samples.encode(english_wav, fmt, audio_dir / f"english.{fmt}")
     assert_english_sentence(tiny_en.transcribe(path).text)

@@ -70,7 +70,7 @@ def test_content_that_is_not_audio_is_named(tmp_path, content, phrase):
     path.write_bytes(content)
     with pytest.raises(UnsupportedAudioError, match=phrase) as caught:
         load_voice_note(path, OPTIONS)
-    assert "WAV, MP3, OGG/Opus, WebM, M4A or FLAC" in str(caught.value)
+    assert "WAV, MP3, OGG/Opus, WebM, M4A, AAC, AMR, CAF, AIFF or FLAC" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,14 @@ def test_content_that_is_not_audio_is_named(tmp_path, content, phrase):
         (b"\x1a\x45\xdf\xa3\x9f" + bytes(7), "webm"),
         (b"\x00\x00\x00\x1cftypM4A ", "m4a"),
         (b"fLaC\x00\x00\x00\x22", "flac"),
-        (b"\xff\xf1\x50\x80\x00", None),
+        (b"\xff\xf1\x50\x80\x02\x1f\xfc", "aac"),
+        (b"\xff\xf1\x50", None),
+        (b"#!AMR\n\x04", "amr"),
+        (b"#!AMR-WB\n", "amr"),
+        (b"caff\x00\x01\x00\x00desc", "caf"),
+        (b"FORM\x00\x02\x84\xd8AIFFCOMM", "aiff"),
+        (b"FORM\x00\x02\x84\xd8AIFCFVER", "aiff"),
+        (b"\x00\x00\x00\x1cftyp3gp4", "m4a"),
         (b"\x89PNG\r\n\x1a\n", None),
     ],
 )
@@ -96,7 +103,7 @@ def test_known_non_audio_names():
     assert describe_content(bytes([0, 159, 146, 150])) is None
 
 
-@pytest.mark.parametrize("fmt", ["mp3", "ogg", "webm", "m4a", "flac"])
+@pytest.mark.parametrize("fmt", ["mp3", "ogg", "webm", "m4a", "flac", *samples.OTHER_PHONE_FORMATS])
 def test_content_decides_not_the_extension(tmp_path, speech_wav, fmt):
     path = samples.encode(speech_wav, fmt, tmp_path / "voice.mp3" if fmt != "mp3" else tmp_path / "voice.ogg")
     audio = load_voice_note(path, OPTIONS)
@@ -135,6 +142,20 @@ def test_too_long_is_refused_from_the_header(tmp_path):
     path = tone(tmp_path / "long.wav", seconds=3.0)
     with pytest.raises(AudioTooLongError, match="3 seconds long; the limit is 2 seconds"):
         load_voice_note(path, AudioOptions(max_seconds=2))
+
+
+def test_raw_aac_too_long_is_counted_from_its_frames(tmp_path):
+    """Raw AAC states no duration; the guess from its bitrate is not trusted."""
+    path = samples.encode(tone(tmp_path / "long.wav", seconds=3.0), "aac", tmp_path / "long.aac")
+    with pytest.raises(AudioTooLongError, match="is longer than the limit of 2 seconds"):
+        load_voice_note(path, AudioOptions(max_seconds=2))
+
+
+@pytest.mark.parametrize("magic", [b"#!AMR\n", b"caff\x00\x01\x00\x00", b"FORM\x00\x00\x10\x00AIFF"])
+def test_phone_format_header_with_garbage_is_corrupt(tmp_path, magic):
+    path = samples.garbage_after_magic(magic, tmp_path / "voice.amr")
+    with pytest.raises(CorruptAudioError, match="damaged. Please (record|upload) the voice note again"):
+        load_voice_note(path, OPTIONS)
 
 
 def test_too_long_without_declared_duration(tmp_path):

@@ -21,3 +21,15 @@ def test_a_question_back_is_always_low_confidence_whatever_the_router_said():
 
 def test_other_actions_show_the_routers_confidence():
     assert answer_markdown(message("order_status", 0.91, [])).endswith("*(high confidence)*")
+
+
+def test_the_chat_upload_takes_every_accepted_voice_note_and_picture_format():
+    from gradio_client.utils import is_valid_file
+
+    from ui.chat import UPLOAD_TYPES
+    from ui.chat_view import STORED_AUDIO_SUFFIXES
+
+    names = [f"note{suffix}" for suffix in sorted(STORED_AUDIO_SUFFIXES | {".3gp", ".aif", ".opus"})]
+    names += ["photo.png", "photo.jpg", "photo.webp", "photo.gif"]
+    assert [name for name in names if not is_valid_file(name, UPLOAD_TYPES)] == []
+    assert not is_valid_file("notes.pdf", UPLOAD_TYPES)

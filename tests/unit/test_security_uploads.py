@@ -20,7 +20,7 @@ from ui.attachments import display_copy
 from ui.chat import run_turn, send
 from ui.uploads import UploadLimits, UploadStore, uploads_dir
 
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp|wav|mp3|ogg|webm|m4a|flac)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp|wav|mp3|ogg|webm|m4a|flac|aac|amr|caf|aiff)$")
 WAV_HEAD = b"RIFF\x24\x00\x00\x00WAVEfmt "
 
 
