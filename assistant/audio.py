@@ -66,7 +66,8 @@ _OTHER_MAGIC = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive or office document"),
 )
-_IMAGE_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"avif")
+IMAGE_BRANDS = (b"heic", b"heix", b"hevc", b"heif", b"mif1", b"msf1", b"avif", b"avis")
+"""ISO media brands of HEIC and AVIF pictures, which share the ``ftyp`` box with M4A sound."""
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -78,7 +79,7 @@ def sniff_format(head: bytes) -> str | None:
         return "wav"
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         return "aiff"
-    if head[4:8] == b"ftyp" and head[8:12] not in _IMAGE_BRANDS:
+    if head[4:8] == b"ftyp" and head[8:12] not in IMAGE_BRANDS:
         return "m4a"
     if _is_adts_frame(head):
         return "aac"

@@ -101,7 +101,7 @@ class ImageError(UserInputError):
 
 
 class UnsupportedImageError(ImageError):
-    """Not PNG, JPEG, WebP or GIF."""
+    """Not PNG, JPEG, WebP, GIF, HEIC or AVIF."""
 
 
 class CorruptImageError(ImageError):

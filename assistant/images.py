@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -19,17 +20,25 @@ from assistant.errors import (
 )
 from assistant.settings import Settings
 
-# MPO is how Pillow names the multi-picture JPEGs that many phones and cameras write.
-ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "MPO", "WEBP", "GIF"})
+# MPO is how Pillow names the multi-picture JPEGs that many phones and cameras write; HEIF covers the
+# iPhone's HEIC photos.
+ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "MPO", "WEBP", "GIF", "HEIF", "AVIF"})
 MIN_SIDE = 8
-ACCEPTED_HINT = "Please send a PNG, JPEG, WebP or GIF image (a screenshot or a photo works)."
+ACCEPTED_HINT = "Please send a PNG, JPEG, WebP, GIF, HEIC or AVIF image (a screenshot or a photo works)."
 _SIGNATURES = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive or office document"),
     (b"<svg", "an SVG drawing"),
     (b"<?xml", "an XML or SVG file"),
 )
-_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heif", b"mif1", b"msf1")
+
+
+@functools.cache
+def open_heic_too() -> None:
+    """Lets Pillow open HEIC/HEIF photos (pillow-heif); AVIF it opens itself. Done once per process."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,7 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     """Reads only the header: format and size are known here, pixel data is not decoded yet."""
     try:
         # Image.open raises or warns about decompression bombs itself, before any pixel is decoded.
+        open_heic_too()
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
@@ -156,8 +166,6 @@ def _sniff(data: bytes) -> str | None:
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             return kind
-    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        return "a HEIC/HEIF photo (the iPhone default)"
     if sniff_format(data[:64]) is not None:
         return "a sound recording (send a voice note as audio, not as a picture)"
     if _looks_like_text(data[:4096]):

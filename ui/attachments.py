@@ -18,6 +18,8 @@ from pathlib import Path
 from gradio.utils import get_upload_folder
 from PIL import Image, ImageOps
 
+from assistant.images import open_heic_too
+
 log = logging.getLogger(__name__)
 
 THUMBNAIL_PIXELS = 480
@@ -52,6 +54,7 @@ def display_copy(stored: Path, kind: str, folder: Path) -> Path | None:
 
 
 def _write_thumbnail(source: Path, target: Path) -> None:
+    open_heic_too()
     with Image.open(source) as image:
         image.draft("RGB", (THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
         picture = ImageOps.exif_transpose(image)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from assistant.audio import describe_content, sniff_format
+from assistant.audio import IMAGE_BRANDS, describe_content, sniff_format
 from assistant.errors import AudioTooLargeError, ImageTooLargeError, UploadStorageError, UserInputError
 from assistant.settings import Settings
 
-ACCEPTED = "images (photos, screenshots: PNG, JPEG, WebP, GIF) and voice notes (WAV, MP3, OGG, WebM, M4A, FLAC)"
+ACCEPTED = ("images (photos, screenshots: PNG, JPEG, WebP, GIF, HEIC, AVIF) and voice notes (WAV, MP3, OGG, WebM, "
+            "M4A, AAC, AMR, CAF, AIFF, FLAC)")
 IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF87a", ".gif"),
                     (b"GIF89a", ".gif"))
 HEAD_BYTES = 64
@@ -72,6 +73,8 @@ def sniff(head: bytes) -> Sniffed | None:
             return Sniffed("image", suffix)
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return Sniffed("image", ".webp")
+    if head[4:8] == b"ftyp" and head[8:12] in IMAGE_BRANDS:
+        return Sniffed("image", ".avif" if head[8:12] in (b"avif", b"avis") else ".heic")
     audio = sniff_format(head)
     return Sniffed("audio", f".{audio}") if audio else None
 

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from assistant.images import open_heic_too
 from knowledge_base.db import session_scope
 from knowledge_base.models import FaqEntry
 from tests.audio_samples import encode, espeak_available, speak
@@ -45,11 +47,17 @@ def test_conversation_comes_back_after_a_reload(live_server, page, shot):
     assert conversation_text(page) == before
 
 
-def test_product_photo_brings_that_product(live_server, page, shot):
+@pytest.mark.parametrize("fmt", ["PNG", "HEIF"])  # HEIF: an iPhone's HEIC photo
+def test_product_photo_brings_that_product(live_server, page, shot, tmp_path, fmt):
     product = next(p for p in json.loads((SEED_DATA / "products.json").read_text()) if p["sku"] == "FG-AB-001")
+    photo = SEED_DATA / "photos" / "FG-AB-001-1.png"
+    if fmt == "HEIF":
+        open_heic_too()
+        photo = tmp_path / "IMG_0042.heic"
+        Image.open(SEED_DATA / "photos" / "FG-AB-001-1.png").convert("RGB").save(photo, format=fmt)
     open_chat(page, live_server.url)
-    send(page, "how much is this?", files=(SEED_DATA / "photos" / "FG-AB-001-1.png",))
-    shot(page, "product-photo")
+    send(page, "how much is this?", files=(photo,))
+    shot(page, f"product-photo-{fmt}")
     assert f"This looks like our {product['name']}" in last_answer(page)
     assert "SKU FG-AB-001" in last_answer(page)
     assert page.locator("#conversation .user-row img").count() == 1  # the thumbnail stays in the chat

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from assistant.images import open_heic_too
 from assistant.screens import render_screen
 from bench.products import fashion_mnist_test_images
 from tests.audio_samples import encode, speak
@@ -27,10 +28,12 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 
-def test_photo_of_a_catalogue_item_brings_that_products_details(data_dir, tmp_path):
+@pytest.mark.parametrize("fmt", ["PNG", "HEIF"])  # HEIF: an iPhone's HEIC photo
+def test_photo_of_a_catalogue_item_brings_that_products_details(data_dir, tmp_path, fmt):
     images, labels = fashion_mnist_test_images(1)  # Fashion-MNIST TEST images: never in the catalogue
-    photo = tmp_path / "sneaker.png"
-    images[labels.index("Sneaker")].resize((140, 140)).save(photo)
+    photo = tmp_path / f"sneaker.{fmt.lower()}"
+    open_heic_too()
+    images[labels.index("Sneaker")].resize((140, 140)).convert("RGB").save(photo, format=fmt)
     reply = ask(data_dir, "how much is this one?", "--image", str(photo))
     assert reply["action"] == "product"
     assert reply["products"][0]["category"] == "Sneaker"

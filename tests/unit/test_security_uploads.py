@@ -16,11 +16,12 @@ from assistant.errors import AudioTooLargeError, ImageTooLargeError, UploadStora
 from knowledge_base.db import session_scope
 from knowledge_base.models import Message
 from tests.unit.security_fixtures import GERMANY, light_runtime
+from assistant.images import open_heic_too
 from ui.attachments import display_copy
 from ui.chat import run_turn, send
 from ui.uploads import UploadLimits, UploadStore, uploads_dir
 
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp|wav|mp3|ogg|webm|m4a|flac|aac|amr|caf|aiff)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp|wav|mp3|ogg|webm|m4a|flac|aac|amr|caf|aiff|heic|avif)$")
 WAV_HEAD = b"RIFF\x24\x00\x00\x00WAVEfmt "
 
 
@@ -51,6 +52,17 @@ def test_a_file_is_taken_for_what_its_bytes_are_whatever_it_is_called(tmp_path):
     kept = store.keep([write(tmp_path, "voice.wav", png_bytes()), write(tmp_path, "photo.jpg", WAV_HEAD + bytes(64))])
     assert [p.suffix for p in kept.images] == [".png"]
     assert kept.audio is not None and kept.audio.suffix == ".wav"
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("HEIF", ".heic"), ("AVIF", ".avif")])
+def test_phone_photo_formats_are_kept_as_pictures_and_shown_as_png(tmp_path, fmt, suffix):
+    open_heic_too()
+    store = UploadStore(tmp_path / "uploads")
+    kept = store.keep([write(tmp_path, "IMG_0001.jpg", png_bytes(size=(640, 480), fmt=fmt))])
+    assert [p.suffix for p in kept.images] == [suffix] and kept.audio is None
+    shown = display_copy(kept.images[0], "image", tmp_path / "display")
+    with Image.open(shown) as image:
+        assert image.format == "PNG" and image.size == (480, 360)
 
 
 @pytest.mark.parametrize(
