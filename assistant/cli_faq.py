@@ -10,7 +10,7 @@ import typer
 
 from assistant.cli_common import open_output_file, print_json, read_input_file, reports_errors, start_runtime
 from knowledge_base.db import session_scope
-from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
+from knowledge_base.repositories.faq_csv import decode_csv, export_faqs_csv, import_faqs_csv
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, list_faqs, update_faq
 
 app = typer.Typer(help="Manage FAQ entries.", no_args_is_help=True)
@@ -112,11 +112,11 @@ def delete(faq_id: int) -> None:
 def import_command(path: Path) -> None:
     """Import a CSV (question,answer[,intent,alternates,tags,active]); all rows or none."""
     runtime = start_runtime()
-    text = read_csv_text(read_input_file(path))
+    decoded = decode_csv(read_input_file(path))
     with session_scope(runtime.sessions) as session:
-        report = import_faqs_csv(session=session, text=text, guess_intent=runtime.intent_guesser())
+        report = import_faqs_csv(session=session, text=decoded.text, guess_intent=runtime.intent_guesser())
         _refresh_index(runtime, session)
-    typer.echo(f"imported {report.summary()}")
+    typer.echo(f"imported {report.summary()}{decoded.note}")
     for question, intent in report.guessed:
         typer.echo(f"  {intent:22s} {question}")
 

@@ -1,7 +1,8 @@
 """Staff's CSV files read as a table: encoding, delimiter, header and rows numbered as a spreadsheet does.
 
-Spreadsheet programs save CSV with a byte order mark, with semicolons instead of commas (European
-locales) or tabs, and with blank rows written as a line of delimiters. All of these are read; anything
+Spreadsheet programs save CSV with a byte order mark, in Windows-1252 (Excel's plain "CSV" on Windows) or
+UTF-16 (its "Unicode Text"), with semicolons instead of commas (European locales) or tabs, and with blank
+rows written as a line of delimiters. All of these are read; anything
 that cannot be read is refused with the row number a spreadsheet shows (the header is row 1, blank rows
 count, a cell with line breaks stays one row).
 """
@@ -10,12 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge_base.errors import CsvImportError, UserInputError
 
 DELIMITERS = (",", ";", "\t")
+_MULTIBYTE_RUN = re.compile(r"[^\x00-\x7f]{4,}")
+"""Four non-ASCII characters in a row: Western European text read as Windows-1252 has hardly any, text in
+a multi-byte encoding (Shift-JIS, GBK, EUC-KR, ...) read as Windows-1252 is full of them."""
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
@@ -36,16 +41,62 @@ class CsvTable:
     delimiter: str
 
 
+@dataclass(frozen=True)
+class CsvText:
+    text: str
+    encoding: str
+    """'UTF-8', 'UTF-16' or 'Windows-1252'."""
+
+    @property
+    def note(self) -> str:
+        """What staff should know about how the file was read ('' for UTF-8)."""
+        if self.encoding == "UTF-8":
+            return ""
+        return f" (read as {self.encoding} text; 'CSV UTF-8' is the format to save in)"
+
+
 def read_csv_text(raw: bytes) -> str:
+    return decode_csv(raw).text
+
+
+def decode_csv(raw: bytes) -> CsvText:
+    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark, or else Windows-1252
+    when the bytes read as Western European text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return CsvText(_decoded(raw, "utf-16", "UTF-16"), "UTF-16")
     if not raw.strip():
         raise UserInputError("The file is empty: export the table as CSV again and import that file.")
     try:
-        return raw.decode("utf-8-sig")
+        return CsvText(raw.decode("utf-8-sig"), "UTF-8")
+    except UnicodeDecodeError as error:
+        western = _western_european(raw)
+        if western is None:
+            raise UserInputError(
+                f"The file is not UTF-8 text (byte {error.start} cannot be read) and not Western European "
+                "Windows-1252 text either; save it as 'CSV UTF-8' and import again."
+            ) from error
+        return CsvText(western, "Windows-1252")
+
+
+def _decoded(raw: bytes, codec: str, name: str) -> str:
+    try:
+        text = raw.decode(codec).lstrip("\ufeff")
     except UnicodeDecodeError as error:
         raise UserInputError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read); "
+            f"The file starts as {name} text but byte {error.start} cannot be read; "
             "save it as 'CSV UTF-8' and import again."
         ) from error
+    if not text.strip():
+        raise UserInputError("The file is empty: export the table as CSV again and import that file.")
+    return text
+
+
+def _western_european(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+        return None
+    return None if _MULTIBYTE_RUN.search(text) else text
 
 
 def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], what: str) -> CsvTable:

@@ -16,7 +16,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
-from knowledge_base.csv_table import CsvRow, overflow_problem, read_csv_text, read_table
+from knowledge_base.csv_table import CsvRow, decode_csv, overflow_problem, read_csv_text, read_table
 from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.repositories.faqs import (
     FaqFields,
@@ -34,7 +34,7 @@ SEPARATOR = "|"
 ACTIVE_WORDS = {"yes": True, "true": True, "1": True, "active": True,
                 "no": False, "false": False, "0": False, "inactive": False}
 
-__all__ = ["ImportReport", "IntentGuess", "export_faqs_csv", "import_faqs_csv", "read_csv_text"]
+__all__ = ["ImportReport", "IntentGuess", "decode_csv", "export_faqs_csv", "import_faqs_csv", "read_csv_text"]
 
 
 @dataclass

@@ -96,6 +96,15 @@ def test_bad_csv_import_names_rows_and_changes_nothing(data_dir, tmp_path):
     assert run(data_dir, "faq", "export").stdout == before
 
 
+def test_import_of_excel_csv_in_windows_1252(data_dir, tmp_path):
+    excel = tmp_path / "faqs.csv"
+    excel.write_bytes("question;answer;intent\r\nCan I pay in £?;Only in €, sorry.;payment_billing\r\n".encode("cp1252"))
+    result = run(data_dir, "faq", "import", str(excel))
+    assert "1 added" in result.stdout and "read as Windows-1252 text" in result.stdout
+    hits = run_json(data_dir, "search", "Can I pay in £?")["hits"]
+    assert hits[0]["answer"] == "Only in €, sorry."
+
+
 def test_export_import_round_trip(data_dir, tmp_path):
     exported = tmp_path / "faqs.csv"
     run(data_dir, "faq", "export", str(exported))

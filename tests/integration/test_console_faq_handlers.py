@@ -113,13 +113,21 @@ def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
 def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path):
     bad_row = tmp_path / "bad.csv"
     bad_row.write_text("question,answer,intent\nGift wrap?,Yes.,gifts\n", encoding="utf-8")
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("question,answer,intent\nTaille?,Oui, très.,shipping_info\n".encode("latin-1"))
+    cyrillic = tmp_path / "cyrillic.csv"
+    cyrillic.write_bytes("question,answer,intent\nРазмер?,Да, конечно.,shipping_info\n".encode("cp1251"))
     assert import_csv(sessions, retriever, None) == "Not done: Choose a CSV file to import first."
     assert "row 2: unknown intent 'gifts'" in import_csv(sessions, retriever, str(bad_row))
-    assert "is not UTF-8 text" in import_csv(sessions, retriever, str(latin))
+    assert "is not UTF-8 text" in import_csv(sessions, retriever, str(cyrillic))
     with session_scope(sessions) as session:
         assert count_faqs(session=session) == 0
+
+
+def test_console_import_reads_excel_csv_in_windows_1252_and_says_so(sessions, retriever, tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes('question,answer,intent\nTaille?,"Oui, très.",shipping_info\n'.encode("cp1252"))
+    message = import_csv(sessions, retriever, str(latin))
+    assert message.startswith("Imported 1 rows: 1 added") and "read as Windows-1252 text" in message
+    assert search(sessions, retriever, "Taille?").best.answer == "Oui, très."
 
 
 def test_console_import_guesses_missing_intents_with_the_router(sessions, retriever, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge_base.db import session_scope
 from knowledge_base.errors import CsvImportError, UserInputError
-from knowledge_base.repositories.faq_csv import export_faqs_csv, import_faqs_csv, read_csv_text
+from knowledge_base.repositories.faq_csv import decode_csv, export_faqs_csv, import_faqs_csv, read_csv_text
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, list_faqs, update_faq
 
 GOOD = (
@@ -99,9 +99,46 @@ def test_header_only_file_is_refused(sessions):
         do_import(sessions, "question,answer,intent,alternates,tags\n")
 
 
-def test_non_utf8_file_is_refused_with_advice():
-    with pytest.raises(UserInputError, match="not UTF-8.*CSV UTF-8"):
-        read_csv_text("question,answer\nWie lange dauert die Lieferung?,Zwei Tage f\xfcr Sie\n".encode("latin-1"))
+WESTERN = "question,answer,intent\nDon’t you ship to Zürich?,Yes: €9.90 “express” – 2 days.,shipping_info\n"
+
+
+def test_excel_csv_in_windows_1252_is_read_and_said_so(sessions):
+    decoded = decode_csv(WESTERN.encode("cp1252"))
+    assert decoded.encoding == "Windows-1252" and "Windows-1252" in decoded.note
+    do_import(sessions, decoded.text)
+    with session_scope(sessions) as session:
+        (entry,) = list_faqs(session=session)
+    assert entry.question == "Don’t you ship to Zürich?" and entry.answer == "Yes: €9.90 “express” – 2 days."
+
+
+def test_excel_unicode_text_in_utf16_is_read(sessions):
+    decoded = decode_csv(WESTERN.replace(",", "\t").replace("\n", "\r\n").encode("utf-16"))
+    assert decoded.encoding == "UTF-16"
+    do_import(sessions, decoded.text)
+    assert stored_questions(sessions) == ["Don’t you ship to Zürich?"]
+
+
+def test_utf8_needs_no_note():
+    assert decode_csv(WESTERN.encode("utf-8")).note == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("question,answer\n配送にはどのくらいかかりますか,2日です\n", "shift_jis"),
+        ("question,answer\n配送にはどのくらいかかりますか,2日です\n", "euc_jp"),
+        ("question,answer\n送货需要多长时间,两天\n", "gbk"),
+        ("question,answer\nСколько идёт доставка?,Два дня\n", "cp1251"),
+    ],
+)
+def test_other_encodings_are_refused_with_advice(text, codec):
+    with pytest.raises(UserInputError, match="not UTF-8.*not Western European.*CSV UTF-8"):
+        read_csv_text(text.encode(codec))
+
+
+def test_broken_utf16_is_refused_with_advice():
+    with pytest.raises(UserInputError, match="starts as UTF-16 text but byte 4 cannot be read"):
+        read_csv_text(b"\xff\xfeq\x00\x00\xdc")
 
 
 def test_utf8_with_byte_order_mark_is_read():

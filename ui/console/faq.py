@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
-from knowledge_base.repositories.faq_csv import IntentGuess, export_faqs_csv, import_faqs_csv, read_csv_text
+from knowledge_base.repositories.faq_csv import IntentGuess, decode_csv, export_faqs_csv, import_faqs_csv
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, get_faq, list_faqs, update_faq
 from knowledge_base.retrieval import HybridRetriever
 from ui.console.common import attempt, chosen_id, intent_choices, short
@@ -112,11 +112,11 @@ def import_csv(
     def work() -> str:
         if not path:
             raise UserInputError("Choose a CSV file to import first.")
-        text = read_csv_text(Path(path).read_bytes())
+        decoded = decode_csv(Path(path).read_bytes())
         with session_scope(sessions) as session:
-            report = import_faqs_csv(session=session, text=text, guess_intent=guess_intent)
+            report = import_faqs_csv(session=session, text=decoded.text, guess_intent=guess_intent)
             retriever.dense.sync(session)
-        return f"Imported {report.summary()}."
+        return f"Imported {report.summary()}{decoded.note}."
 
     return attempt(work)
 
