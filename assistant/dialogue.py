@@ -5,7 +5,8 @@ Precedence (first that applies):
 
 1. the assistant asked for an order number and this turn carries one -> ``order_status`` /
    ``order_not_found``, whatever the turn alone would route to; a turn of only emoji or punctuation
-   (no picture) -> ``no_match``, asking for words;
+   (no picture) -> ``no_match``, asking for words; a turn written mostly in another alphabet than the
+   Latin one (no picture) -> ``no_match``, asking for English, as the text models cannot read it;
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
 3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
@@ -54,6 +55,10 @@ ORDER_CONTEXT_MIN_PROBABILITY = 0.2
 OUT_OF_SCOPE_TEXT = (
     "I'm sorry, I can only help with questions about our shop: orders, delivery, returns, products, "
     "payments and your account. Is there anything like that I can help you with?"
+)
+OTHER_ALPHABET_TEXT = (
+    "I'm sorry, I can only read messages written in English for now. Could you write your question in "
+    "English, or ask to talk to a person?"
 )
 GREETING_TEXT = (
     "Hello! How can I help you today? You can ask about an order, delivery, returns, our products or "
@@ -135,6 +140,8 @@ class TurnFacts:
     """The catalogue product the turn's photo shows, when it matched above the threshold."""
     wordless: bool = False
     """The turn has neither a picture nor a letter or digit (only emoji or punctuation)."""
+    other_alphabet: str | None = None
+    """The writing system of a turn without a picture whose letters are mostly not Latin ('Cyrillic')."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int) -> Decision:
@@ -152,6 +159,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
         return order_decision(facts)
     if facts.wordless:
         return Decision("no_match", NO_WORDS_TEXT)
+    if facts.other_alphabet:
+        return Decision("no_match", OTHER_ALPHABET_TEXT)
     if not acts_on_intent(prediction):
         return _retrieval_decision(facts, suggestions)
     if prediction.intent == "human_agent":

@@ -23,6 +23,7 @@ from assistant.orders import find_order_number
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
 from assistant.routing import IntentRouter
+from assistant.scripts import unreadable_script
 from assistant.settings import Settings
 from assistant.types import Inspection, IntentPrediction, Reply, SearchResult, UserTurn
 from knowledge_base.db import session_scope, translate_operational_error
@@ -184,8 +185,10 @@ class Assistant:
         )
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None
-        wordless = not seen.images and not any(ch.isalnum() for ch in _said(turn, seen))
-        facts = TurnFacts(prediction, result, found, number, order, product, wordless)
+        said = _said(turn, seen)
+        wordless = not seen.images and not any(ch.isalnum() for ch in said)
+        alphabet = None if seen.images else unreadable_script(said)
+        facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet)
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions)
         return _Turn(seen, facts, decision, products, filtered, timings)
 

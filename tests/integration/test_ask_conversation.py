@@ -43,3 +43,10 @@ def test_asking_for_a_person_opens_a_ticket(data_dir):
 def test_unknown_conversation_id_is_a_clear_error(data_dir):
     result = run(data_dir, "ask", "hello", "--conversation", "no-such-id", code=2)
     assert "error: There is no conversation 'no-such-id'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_message_in_another_alphabet_asks_for_english_then_a_person(data_dir):
+    first = ask(data_dir, "我的订单在哪里？")
+    assert first["action"] == "no_match" and "only read messages written in English" in first["reply"]
+    second = ask(data_dir, "Где мой заказ?", "--conversation", first["conversation_id"])
+    assert second["action"] == "handoff" and isinstance(second["handoff_ticket_id"], int)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.dialogue import (
     DialogueState,
     NO_WORDS_TEXT,
+    OTHER_ALPHABET_TEXT,
     TurnFacts,
     decide_turn,
 )
@@ -110,3 +111,18 @@ def test_a_turn_without_words_asks_for_words_and_counts_as_failed():
     decision = decide_turn(facts, DialogueState(), suggestions=3)
     assert (decision.action, decision.text) == ("no_match", NO_WORDS_TEXT)
     assert DialogueState().after(decision, found_order_number=None).failed_turns == 1
+
+
+def test_a_turn_in_another_alphabet_asks_for_english_and_the_second_is_handed_off():
+    facts = TurnFacts(routed("greeting"), result(hit(1, "greeting", 0.9)), other_alphabet="Greek")
+    decision = decide_turn(facts, DialogueState(), suggestions=3)
+    assert (decision.action, decision.text) == ("no_match", OTHER_ALPHABET_TEXT)
+    again = decide_turn(facts, DialogueState().after(decision, found_order_number=None), suggestions=3)
+    assert again.action == "handoff" and again.handoff_reason
+
+
+def test_an_order_number_asked_for_is_taken_whatever_the_alphabet():
+    facts = TurnFacts(routed("out_of_scope"), result(), found_order_number="FG-100060",
+                      order_number="FG-100060", other_alphabet="Chinese characters")
+    decision = decide_turn(facts, DialogueState(awaiting_order_number=True), suggestions=3)
+    assert decision.action == "order_not_found" and decision.order_number == "FG-100060"
