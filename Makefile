@@ -37,6 +37,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/small_store.py
 	$(BIN)/python bench/intent_guess.py
 	$(BIN)/python bench/products.py
 	$(BIN)/python bench/vision.py
