@@ -138,7 +138,10 @@ def check_file(path: Path, options: AudioOptions) -> str:
         what = describe_content(head)
         problem = f"is {what}, not a voice recording" if what else "is not in a supported audio format"
         raise UnsupportedAudioError(f"'{path.name}' {problem}. Please send audio as {ACCEPTED}.")
-    if found == "wav" and _wav_is_cut_off(head, size):
+    cut_off = (found == "wav" and _wav_is_cut_off(head, size)) or (
+        found == "ogg" and _ogg_is_cut_off(path.read_bytes())
+    )
+    if cut_off:
         raise CorruptAudioError(_cut_off_message(path))
     return found
 
@@ -147,6 +150,19 @@ def _wav_is_cut_off(head: bytes, size: int) -> bool:
     """The RIFF header states the file's length; streaming writers leave a placeholder there."""
     declared = int.from_bytes(head[4:8], "little") + 8
     return size < declared < 0x7FFF0000
+
+
+def _ogg_is_cut_off(data: bytes) -> bool:
+    """Ogg pages state their own length, and a finished recording's last page is marked end of stream;
+    the length Ogg reports is read from the last page, so a cut file would otherwise pass as shorter."""
+    position, flags = 0, 0
+    while position < len(data):
+        table_end = position + 27 + (data[position + 26] if position + 26 < len(data) else 0)
+        if data[position : position + 4] != b"OggS" or table_end > len(data):
+            return True
+        flags = data[position + 5]
+        position = table_end + sum(data[position + 27 : table_end])
+    return position != len(data) or not flags & 0x04
 
 
 def _cut_off_message(path: Path) -> str:

@@ -110,10 +110,18 @@ def test_content_decides_not_the_extension(tmp_path, speech_wav, fmt):
     assert 3.0 < len(audio) / 16000 < 5.0
 
 
-@pytest.mark.parametrize("fmt", ["wav", "flac", "webm", "mp3"])
+@pytest.mark.parametrize("fmt", ["wav", "flac", "webm", "mp3", "ogg"])
 def test_truncated_file_is_corrupt(tmp_path, speech_wav, fmt):
     source = speech_wav if fmt == "wav" else samples.encode(speech_wav, fmt, tmp_path / f"full.{fmt}")
     path = samples.truncated(source, tmp_path / f"cut.{fmt}", keep_fraction=0.5)
+    with pytest.raises(CorruptAudioError, match="cut off or damaged"):
+        load_voice_note(path, OPTIONS)
+
+
+@pytest.mark.parametrize("keep_fraction", [0.3, 0.9, 0.99])  # 0.9 and 0.99 cut inside the last page
+def test_ogg_cut_anywhere_is_corrupt(tmp_path, speech_wav, keep_fraction):
+    source = samples.encode(speech_wav, "ogg", tmp_path / "full.ogg")
+    path = samples.truncated(source, tmp_path / "cut.ogg", keep_fraction=keep_fraction)
     with pytest.raises(CorruptAudioError, match="cut off or damaged"):
         load_voice_note(path, OPTIONS)
 
@@ -128,7 +136,7 @@ def test_m4a_cut_before_its_index_is_corrupt(tmp_path, speech_wav):
 @pytest.mark.parametrize("magic", [b"OggS", b"fLaC", b"\x1a\x45\xdf\xa3", b"ID3\x04\x00\x00\x00\x00\x00\x00"])
 def test_audio_header_with_garbage_is_corrupt(tmp_path, magic):
     path = samples.garbage_after_magic(magic, tmp_path / "voice.ogg")
-    with pytest.raises(CorruptAudioError, match="Please record the voice note again"):
+    with pytest.raises(CorruptAudioError, match="damaged. Please (record|upload) the voice note again"):
         load_voice_note(path, OPTIONS)
 
 
