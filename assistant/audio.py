@@ -147,9 +147,10 @@ def check_file(path: Path, options: AudioOptions) -> str:
 
 
 def _wav_is_cut_off(head: bytes, size: int) -> bool:
-    """The RIFF header states the file's length; streaming writers leave a placeholder there."""
+    """The RIFF header states the file's length; streaming writers leave a placeholder there. Up to 8
+    bytes short is not a cut: some writers count the whole file, or leave out an odd chunk's pad byte."""
     declared = int.from_bytes(head[4:8], "little") + 8
-    return size < declared < 0x7FFF0000
+    return size + 8 < declared < 0x7FFF0000
 
 
 def _ogg_is_cut_off(data: bytes) -> bool:

@@ -126,6 +126,16 @@ def test_ogg_cut_anywhere_is_corrupt(tmp_path, speech_wav, keep_fraction):
         load_voice_note(path, OPTIONS)
 
 
+@pytest.mark.parametrize("extra", [1, 8])
+def test_wav_whose_header_counts_a_few_bytes_too_many_is_read(tmp_path, speech_wav, extra):
+    """Some writers count the whole file in the RIFF size, or leave out an odd data chunk's pad byte."""
+    data = bytearray(speech_wav.read_bytes())
+    data[4:8] = (int.from_bytes(data[4:8], "little") + extra).to_bytes(4, "little")
+    path = tmp_path / "note.wav"
+    path.write_bytes(bytes(data))
+    assert 3.0 < len(load_voice_note(path, OPTIONS)) / 16000 < 5.0
+
+
 def test_m4a_cut_before_its_index_is_corrupt(tmp_path, speech_wav):
     source = samples.encode(speech_wav, "m4a", tmp_path / "full.m4a")
     path = samples.truncated(source, tmp_path / "cut.m4a", keep_fraction=0.6)
