@@ -168,6 +168,21 @@ def products_search(
         typer.echo(f"{rank}. [{hit['score']:.3f}] {hit['sku']} {hit['name']} ({hit['category']}, EUR {hit['price']:.2f})")
 
 
+@products_app.command("import")
+@reports_errors
+def products_import(path: Path) -> None:
+    """Import a CSV (sku,name,category,price[,description,sizes,stock,photos]); all rows or none."""
+    from assistant.images import image_limits
+    from assistant.product_import import import_products
+
+    runtime = start_runtime()
+    settings = runtime.settings
+    with session_scope(runtime.sessions) as session:
+        report = import_products(session=session, path=path, data_dir=settings.data_dir, limits=image_limits(settings))
+        embedded = runtime.product_index.sync(session)
+    typer.echo(f"imported {report.summary()}; {embedded} photos embedded for photo search")
+
+
 @app.command()
 @reports_errors
 def serve(

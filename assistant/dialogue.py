@@ -9,14 +9,15 @@ Precedence (first that applies):
    Latin one (no picture) -> ``no_match``, asking for English, as the text models cannot read it;
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
-3. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
+3. a photo that matches a catalogue product, with words routed to ``product_question``, ``promotions``
+   ("how much is this?") or out of scope -> ``product``: the photo says what the question is about;
+4. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
    when the router's best intent was one of the shop's and only its low confidence made the turn out of
    scope, step 7 answers or offers the closest entries instead;
-4. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
-5. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
+5. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
+6. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
    order number is in play) -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
    when no number was given in this or an earlier turn;
-6. ``product_question`` with a photo that matches a catalogue product -> ``product``;
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
 A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
@@ -71,6 +72,9 @@ FAILED_ACTIONS = frozenset({"clarify", "no_match"})
 FAILED_TURNS_BEFORE_HANDOFF = 2
 """A hand-off is opened on this many failed turns in a row."""
 SHORT_REPLIES = {"greeting": ("greeting", GREETING_TEXT), "thanks_goodbye": ("goodbye", GOODBYE_TEXT)}
+ABOUT_THE_PICTURED_PRODUCT = frozenset({"product_question", "promotions", "out_of_scope"})
+"""Intents whose words, sent with a photo of a catalogue product, ask about that product: price questions
+("how much is this?") read as promotions, and words the router cannot place."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
         return _retrieval_decision(facts, suggestions)
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
+    if facts.product is not None and (prediction.intent in ABOUT_THE_PICTURED_PRODUCT or prediction.out_of_scope):
+        return describe_product(facts.product)
     if is_out_of_scope(prediction):
         if unsure_rather_than_off_topic(prediction) and facts.result is not None:
             return _retrieval_decision(facts, suggestions)
@@ -175,8 +181,6 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
         return Decision(*SHORT_REPLIES[prediction.intent])
     if prediction.intent == "order_status":
         return order_decision(facts) if facts.order_number else Decision("ask_order_number", ASK_ORDER_NUMBER_TEXT)
-    if prediction.intent == "product_question" and facts.product is not None:
-        return describe_product(facts.product)
     return _retrieval_decision(facts, suggestions)
 
 

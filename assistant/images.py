@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -62,6 +63,24 @@ def load_image(
     image = _open_checked(data, max_pixels)
     _decode(image)
     return _to_rgb(_upright(image))
+
+
+def pixel_key(image: Image.Image) -> str:
+    """A name for a picture from its pixels: the same picture gets the same key, whatever its file."""
+    digest = hashlib.sha256(f"{image.mode}:{image.size}".encode())
+    digest.update(image.tobytes())
+    return digest.hexdigest()[:32]
+
+
+def store_png(image: Image.Image, folder: Path) -> Path:
+    """Saves ``image`` as ``folder/<pixel key>.png`` unless it is there already; returns that path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{pixel_key(image)}.png"
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        image.save(partial, format="PNG")
+        partial.replace(target)
+    return target
 
 
 def _read_bytes(source: str | Path | bytes | bytearray | memoryview, max_bytes: int) -> bytes:

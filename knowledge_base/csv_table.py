@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from knowledge_base.errors import CsvImportError, UserInputError
 
+T = TypeVar("T")
 DELIMITERS = (",", ";", "\t")
 _MULTIBYTE_RUN = re.compile(r"[^\x00-\x7f]{4,}")
 """Four non-ASCII characters in a row: Western European text read as Windows-1252 has hardly any, text in
@@ -163,3 +165,20 @@ def _reason(error: csv.Error) -> str:
 def overflow_problem(table: CsvTable) -> str:
     name = DELIMITER_NAMES[table.delimiter]
     return f"more cells than columns (is there a {name} that should be inside quotes?)"
+
+
+def check_rows(table: CsvTable, check: Callable[[CsvRow], T]) -> list[T]:
+    """``check`` of every row, in order; when any row is refused (too many cells, or ``check`` raised a
+    ``UserInputError``), one ``CsvImportError`` names them all."""
+    problems: dict[int, str] = {}
+    checked: list[T] = []
+    for row in table.rows:
+        try:
+            if row.overflow:
+                raise UserInputError(overflow_problem(table))
+            checked.append(check(row))
+        except UserInputError as error:
+            problems[row.number] = str(error)
+    if problems:
+        raise CsvImportError(problems)
+    return checked

@@ -13,10 +13,9 @@ from pathlib import Path
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from assistant.errors import CsvImportError, ImageError, UserInputError
-from assistant.fusion.pictures import pixel_key
-from assistant.images import ImageLimits, load_image
-from knowledge_base.csv_table import CsvRow, overflow_problem, read_csv_text, read_table
+from assistant.errors import ImageError, UserInputError
+from assistant.images import ImageLimits, load_image, store_png
+from knowledge_base.csv_table import CsvRow, check_rows, read_csv_text, read_table
 from knowledge_base.repositories.intents import intent_names
 from knowledge_base.repositories.training_examples import (
     LabelledMessage,
@@ -44,17 +43,7 @@ def import_intent_examples(
     table = read_table(read_csv_text(path.read_bytes()), required=("text", "intent"), expected=COLUMNS,
                        what="example")
     known = set(intent_names(session=session))
-    problems: dict[int, str] = {}
-    checked: list[tuple[str, str, Image.Image | None]] = []
-    for row in table.rows:
-        try:
-            if row.overflow:
-                raise UserInputError(overflow_problem(table))
-            checked.append(_check(row, known, path.parent, limits))
-        except UserInputError as error:
-            problems[row.number] = str(error)
-    if problems:
-        raise CsvImportError(problems)
+    checked = check_rows(table, lambda row: _check(row, known, path.parent, limits))
     examples = [LabelledMessage(text, intent, _store(image, image_dir)) for text, intent, image in checked]
     new = _not_stored(session, examples)
     add_training_examples(session=session, examples=new, source=path.name)
@@ -93,12 +82,4 @@ def _check(row: CsvRow, known: set[str], folder: Path, limits: ImageLimits) -> t
 
 
 def _store(image: Image.Image | None, image_dir: Path) -> str | None:
-    if image is None:
-        return None
-    image_dir.mkdir(parents=True, exist_ok=True)
-    target = image_dir / f"{pixel_key(image)}.png"
-    if not target.exists():
-        partial = target.with_suffix(".partial")
-        image.save(partial, format="PNG")
-        partial.replace(target)
-    return str(target.resolve())
+    return None if image is None else str(store_png(image, image_dir).resolve())

@@ -6,7 +6,6 @@ hash of the pixels: a picture drawn again the same way is never read twice, and 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import threading
@@ -15,7 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from assistant.fusion.corpus import SEED_DIR
-from assistant.images import load_image
+from assistant.images import load_image, pixel_key
 from assistant.screens import render_screen
 
 SHIPPED_OCR_CACHE = Path(__file__).resolve().parent / "data" / "ocr_cache.json"
@@ -31,12 +30,6 @@ def load_picture(spec: str, *, max_pixels: int = 40_000_000, max_bytes: int = 20
         path = SEED_DIR / "photos" / f"{sku}-{number}.png"
         return load_image(path, max_pixels=max_pixels, max_bytes=max_bytes)
     return load_image(Path(spec), max_pixels=max_pixels, max_bytes=max_bytes)
-
-
-def pixel_key(image: Image.Image) -> str:
-    digest = hashlib.sha256(f"{image.mode}:{image.size}".encode())
-    digest.update(image.tobytes())
-    return digest.hexdigest()[:32]
 
 
 class OcrCache:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from assistant.dialogue import (
     DialogueState,
     NO_WORDS_TEXT,
@@ -10,6 +12,7 @@ from assistant.dialogue import (
     decide_turn,
 )
 from assistant.types import IntentPrediction, SearchResult
+from knowledge_base.models import Product
 from knowledge_base.retrieval import Hit
 
 
@@ -126,3 +129,23 @@ def test_an_order_number_asked_for_is_taken_whatever_the_alphabet():
                       order_number="FG-100060", other_alphabet="Chinese characters")
     decision = decide_turn(facts, DialogueState(awaiting_order_number=True), suggestions=3)
     assert decision.action == "order_not_found" and decision.order_number == "FG-100060"
+
+
+def sneaker() -> Product:
+    return Product(sku="FG-SN-001", name="Court sneaker", category="Sneaker", description="White leather.",
+                   price=Decimal("59.00"), sizes=["42", "43"], stock={"42": 1, "43": 0})
+
+
+def test_a_price_question_with_a_catalogue_photo_gets_that_products_details():
+    """"how much is this?" reads as promotions without the picture; the matched photo says what it is about."""
+    for prediction in (routed("promotions"), routed("product_question"), routed("out_of_scope"),
+                       IntentPrediction("payment_billing", 0.3, out_of_scope=True, router="fusion")):
+        decision = decide_turn(TurnFacts(prediction, result(), product=sneaker()), DialogueState(), suggestions=3)
+        assert decision.action == "product" and "Court sneaker" in decision.text and "EUR 59.00" in decision.text
+
+
+def test_a_catalogue_photo_with_words_about_something_else_follows_the_words():
+    damaged = TurnFacts(routed("damaged_or_wrong_item"), result(hit(4, "damaged_or_wrong_item", 0.8)), product=sneaker())
+    assert decide_turn(damaged, DialogueState(), suggestions=3).action == "answer"
+    person = TurnFacts(routed("human_agent"), result(), product=sneaker())
+    assert decide_turn(person, DialogueState(), suggestions=3).action == "handoff"

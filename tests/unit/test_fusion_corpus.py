@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections import Counter
 
 from assistant.fusion.corpus import KIND_INTENTS, OUT_OF_SCOPE, Example, shipped_examples, split_examples
-from assistant.fusion.pictures import load_picture, pixel_key
+from assistant.fusion.pictures import load_picture
+from assistant.images import pixel_key
 
 
 def test_every_intent_has_at_least_60_messages_and_out_of_scope_150():
