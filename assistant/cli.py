@@ -165,7 +165,8 @@ def products_search(
         print_json({"hits": hits})
         return
     for rank, hit in enumerate(hits, start=1):
-        typer.echo(f"{rank}. [{hit['score']:.3f}] {hit['sku']} {hit['name']} ({hit['category']}, EUR {hit['price']:.2f})")
+        price = f"{runtime.settings.currency} {hit['price']:.2f}"
+        typer.echo(f"{rank}. [{hit['score']:.3f}] {hit['sku']} {hit['name']} ({hit['category']}, {price})")
 
 
 @products_app.command("import")

@@ -148,16 +148,16 @@ class TurnFacts:
     """The writing system of a turn without a picture whose letters are mostly not Latin ('Cyrillic')."""
 
 
-def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int) -> Decision:
+def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, currency: str = "EUR") -> Decision:
     """The action for this turn (see the module docstring for the order in which rules apply)."""
-    decision = _choose(facts, state, suggestions)
+    decision = _choose(facts, state, suggestions, currency)
     if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
         reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
         return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
     return decision
 
 
-def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decision:
+def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, currency: str) -> Decision:
     prediction = facts.prediction
     if state.awaiting_order_number and facts.found_order_number:
         return order_decision(facts)
@@ -170,7 +170,7 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int) -> Decisio
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
     if facts.product is not None and (prediction.intent in ABOUT_THE_PICTURED_PRODUCT or prediction.out_of_scope):
-        return describe_product(facts.product)
+        return describe_product(facts.product, currency=currency)
     if is_out_of_scope(prediction):
         if unsure_rather_than_off_topic(prediction) and facts.result is not None:
             return _retrieval_decision(facts, suggestions)
@@ -260,13 +260,13 @@ def decide(result: SearchResult, *, suggestions: int) -> Decision:
     return Decision("clarify", f"{CLARIFY_TEXT}\n{lines}", suggestions=closest)
 
 
-def describe_product(product: Product) -> Decision:
+def describe_product(product: Product, *, currency: str = "EUR") -> Decision:
     """What a customer wants to know about the product in their photo: name, price, sizes in stock."""
     in_stock = [size for size in product.sizes if product.stock.get(size, 0) > 0]
     sizes = f"In stock in {', '.join(in_stock)}." if in_stock else "It is sold out in every size right now."
     text = (
         f"This looks like our {product.name} ({product.category}, SKU {product.sku}), "
-        f"EUR {product.price:.2f}. {product.description} {sizes}"
+        f"{currency} {product.price:.2f}. {product.description} {sizes}"
     )
     return Decision("product", text)
 

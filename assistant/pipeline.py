@@ -189,7 +189,7 @@ class Assistant:
         wordless = not seen.images and not any(ch.isalnum() for ch in said)
         alphabet = None if seen.images else unreadable_script(said)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet)
-        decision = decide_turn(facts, state, suggestions=self.settings.suggestions)
+        decision = decide_turn(facts, state, suggestions=self.settings.suggestions, currency=self.settings.currency)
         return _Turn(seen, facts, decision, products, filtered, timings)
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     )
     max_image_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted image file.")
     ocr_enabled: bool = Field(default=True, description="Read the words in every image.")
+    currency: str = Field(
+        default="EUR", min_length=1, max_length=8, pattern=r"^\S+$",
+        description="Currency written before product prices (a code such as EUR or USD, or a sign such as $).",
+    )
     product_match_threshold: float = Field(
         default=0.6, ge=0.0, le=1.0,
         description="Photo similarity from which a customer's photo is taken to show that product.",

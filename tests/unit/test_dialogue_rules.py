@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from assistant.dialogue import (
     DialogueState,
     NO_WORDS_TEXT,
@@ -149,3 +151,19 @@ def test_a_catalogue_photo_with_words_about_something_else_follows_the_words():
     assert decide_turn(damaged, DialogueState(), suggestions=3).action == "answer"
     person = TurnFacts(routed("human_agent"), result(), product=sneaker())
     assert decide_turn(person, DialogueState(), suggestions=3).action == "handoff"
+
+
+def test_product_prices_are_written_with_the_stores_currency():
+    facts = TurnFacts(routed("product_question"), result(), product=sneaker())
+    assert "USD 59.00" in decide_turn(facts, DialogueState(), suggestions=3, currency="USD").text
+
+
+def test_the_currency_setting_is_read_and_checked(monkeypatch):
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    monkeypatch.setenv("ASSISTANT_CURRENCY", "USD")
+    assert Settings().currency == "USD"
+    with pytest.raises(ValidationError, match="currency"):
+        Settings(currency="US dollars")
