@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     )
     max_image_bytes: int = Field(default=20_000_000, gt=0, description="Largest accepted image file.")
     ocr_enabled: bool = Field(default=True, description="Read the words in every image.")
+    store_name: str = Field(
+        default="Ferngrove Apparel", min_length=1, max_length=80, pattern=r"^[^\x00-\x1f#*_`<>\[\]]+$",
+        description="The store's name, shown in the chat's and the console's titles and on staff replies.",
+    )
     currency: str = Field(
         default="EUR", min_length=1, max_length=8, pattern=r"^\S+$",
         description="Currency written before product prices (a code such as EUR or USD, or a sign such as $).",

@@ -24,7 +24,7 @@ def build_app(runtime: Runtime) -> FastAPI:
     """
     settings = runtime.settings
     root = settings.root_path.rstrip("/")
-    app = FastAPI(title="Ferngrove Apparel assistant", **NO_SCHEMA)
+    app = FastAPI(title=f"{settings.store_name} assistant", **NO_SCHEMA)
     console = build_console(runtime).queue(max_size=settings.queue_max_size)
     gr.mount_gradio_app(
         app, console, path=CONSOLE_PATH, auth=staff_login(runtime), auth_message=LOGIN_MESSAGE,

@@ -44,7 +44,8 @@ def load_view(runtime: Runtime, conversation_id: str | None) -> ChatView:
     if not conversation_id:
         return ChatView()
     with session_scope(runtime.sessions) as session:
-        return view_of(conversation_messages(session=session, public_id=conversation_id))
+        messages = conversation_messages(session=session, public_id=conversation_id)
+        return view_of(messages, store_name=runtime.settings.store_name)
 
 
 @dataclass
@@ -187,7 +188,7 @@ def new_staff_replies(runtime: Runtime, conversation_id: str | None, message_ids
         return None
     if not any(m.role == "staff" and m.id > shown for m in messages):
         return None
-    return view_of(messages)
+    return view_of(messages, store_name=runtime.settings.store_name)
 
 
 def ask_json(runtime: Runtime, text: str, conversation_id: str | None, *, limiter: MessageLimiter | None = None,
@@ -210,8 +211,9 @@ def browser_state_key(settings: Settings) -> str | None:
 
 def build_chat(runtime: Runtime) -> gr.Blocks:
     settings = runtime.settings
-    with gr.Blocks(title="Ferngrove Apparel help") as chat:
-        gr.Markdown("## Ferngrove Apparel: customer help\nAsk by typing, attach a photo or a screenshot, "
+    store = runtime.settings.store_name
+    with gr.Blocks(title=f"{store} help") as chat:
+        gr.Markdown(f"## {store}: customer help\nAsk by typing, attach a photo or a screenshot, "
                     "or record a voice note.")
         conversation = gr.BrowserState(None, storage_key=BROWSER_KEY, secret=browser_state_key(settings))
         message_ids = gr.State([])

@@ -24,7 +24,6 @@ STORAGE_TROUBLE = "Sorry, we could not save your message just now. Please try ag
 MODEL_TROUBLE = (
     "Sorry, I cannot read photos or voice notes right now. Please type your question instead."
 )
-STAFF_LABEL = "Ferngrove team"
 HIGH_CONFIDENCE = 0.75
 MEDIUM_CONFIDENCE = 0.55
 
@@ -116,14 +115,15 @@ def add_customer_message(view: ChatView, message: Message) -> None:
         view.add({"role": "user", "content": literal_text(message.text)}, message.id)
 
 
-def view_of(messages: list[Message]) -> ChatView:
-    """The Chatbot entries of a stored conversation, in the order they happened."""
+def view_of(messages: list[Message], *, store_name: str) -> ChatView:
+    """The Chatbot entries of a stored conversation, in the order they happened; staff replies are
+    signed '<store name> team'."""
     view = ChatView()
     for message in messages:
         if message.role == "customer":
             add_customer_message(view, message)
         elif message.role == "staff":
-            view.add({"role": "assistant", "content": f"**{STAFF_LABEL}:** {inert_html(message.text)}"}, message.id)
+            view.add({"role": "assistant", "content": f"**{store_name} team:** {inert_html(message.text)}"}, message.id)
         else:
             entry = {"role": "assistant", "content": answer_markdown(message)}
             if options := suggestion_options(message):

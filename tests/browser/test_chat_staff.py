@@ -86,4 +86,4 @@ def test_staff_reply_reaches_a_customer_who_asked_for_a_person(live_server, page
     shot(staff_page, "staff-replied")
     page.get_by_text("Hello, this is Sam from Ferngrove").wait_for()
     shot(page, "staff-reply-arrived")
-    assert "Ferngrove team:" in page.locator("#conversation").inner_text()
+    assert "Ferngrove Apparel team:" in page.locator("#conversation").inner_text()

@@ -84,7 +84,7 @@ def test_hand_off_opens_a_ticket_and_staff_replies_reach_the_customer(runtime):
         assert stored.status == "handed_off"
         add_message(session=session, conversation=stored, role="staff", text="Hi, Sam here. How can I help?")
     updated = new_staff_replies(runtime, conversation, view.message_ids)
-    assert updated.history[-1]["content"] == "**Ferngrove team:** Hi, Sam here. How can I help?"
+    assert updated.history[-1]["content"] == "**Ferngrove Apparel team:** Hi, Sam here. How can I help?"
     assert new_staff_replies(runtime, conversation, updated.message_ids) is None
 
 

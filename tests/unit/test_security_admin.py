@@ -115,7 +115,7 @@ def test_anonymous_websocket_to_the_console_is_closed(client):
 def test_signed_in_staff_reach_the_console_and_its_api(client):
     assert client.post(CONSOLE_PATH + "/login", data={"username": STAFF, "password": PASSWORD}).status_code == 200
     config = client.get(CONSOLE_PATH + "/config")
-    assert config.status_code == 200 and "Ferngrove staff console" in config.text
+    assert config.status_code == 200 and "Ferngrove Apparel staff console" in config.text
     assert client.get(CONSOLE_PATH + "/gradio_api/info").status_code == 200
 
 

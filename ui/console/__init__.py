@@ -28,8 +28,9 @@ TABS = (
 
 
 def build_console(runtime: Runtime) -> gr.Blocks:
-    with gr.Blocks(title="Ferngrove staff console") as console:
-        gr.Markdown("## Ferngrove Apparel: staff console")
+    store = runtime.settings.store_name
+    with gr.Blocks(title=f"{store} staff console") as console:
+        gr.Markdown(f"## {store}: staff console")
         with gr.Tabs():
             for label, tab_id, build_tab in TABS:
                 with gr.Tab(label, id=tab_id, elem_id=f"tab-{tab_id}"):
