@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.orders import ASK_ORDER_NUMBER_TEXT, describe_order, unknown_order_text
+from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, unknown_order_text
 from assistant.types import IntentPrediction, SearchResult, Source
 from knowledge_base.models import Order, Product
 
@@ -75,6 +75,14 @@ SHORT_REPLIES = {"greeting": ("greeting", GREETING_TEXT), "thanks_goodbye": ("go
 ABOUT_THE_PICTURED_PRODUCT = frozenset({"product_question", "promotions", "out_of_scope"})
 """Intents whose words, sent with a photo of a catalogue product, ask about that product: price questions
 ("how much is this?") read as promotions, and words the router cannot place."""
+
+
+@dataclass(frozen=True)
+class StoreStyle:
+    """How the store writes prices and order numbers in replies (ASSISTANT_CURRENCY, ASSISTANT_ORDER_*)."""
+
+    currency: str = "EUR"
+    order_numbers: OrderNumberFormat = OrderNumberFormat()
 
 
 @dataclass(frozen=True)
@@ -148,19 +156,19 @@ class TurnFacts:
     """The writing system of a turn without a picture whose letters are mostly not Latin ('Cyrillic')."""
 
 
-def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, currency: str = "EUR") -> Decision:
+def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle()) -> Decision:
     """The action for this turn (see the module docstring for the order in which rules apply)."""
-    decision = _choose(facts, state, suggestions, currency)
+    decision = _choose(facts, state, suggestions, store)
     if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
         reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
         return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
     return decision
 
 
-def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, currency: str) -> Decision:
+def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: StoreStyle) -> Decision:
     prediction = facts.prediction
     if state.awaiting_order_number and facts.found_order_number:
-        return order_decision(facts)
+        return order_decision(facts, store.order_numbers)
     if facts.wordless:
         return Decision("no_match", NO_WORDS_TEXT)
     if facts.other_alphabet:
@@ -170,17 +178,19 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, currency: 
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
     if facts.product is not None and (prediction.intent in ABOUT_THE_PICTURED_PRODUCT or prediction.out_of_scope):
-        return describe_product(facts.product, currency=currency)
+        return describe_product(facts.product, currency=store.currency)
     if is_out_of_scope(prediction):
         if unsure_rather_than_off_topic(prediction) and facts.result is not None:
             return _retrieval_decision(facts, suggestions)
         return Decision("out_of_scope", OUT_OF_SCOPE_TEXT)
     if about_the_order_in_play(prediction, facts):
-        return order_decision(facts)
+        return order_decision(facts, store.order_numbers)
     if prediction.intent in SHORT_REPLIES:
         return Decision(*SHORT_REPLIES[prediction.intent])
     if prediction.intent == "order_status":
-        return order_decision(facts) if facts.order_number else Decision("ask_order_number", ASK_ORDER_NUMBER_TEXT)
+        if facts.order_number:
+            return order_decision(facts, store.order_numbers)
+        return Decision("ask_order_number", ask_order_number_text(store.order_numbers))
     return _retrieval_decision(facts, suggestions)
 
 
@@ -210,10 +220,10 @@ def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> b
     return scores.get("order_status", 0.0) >= ORDER_CONTEXT_MIN_PROBABILITY
 
 
-def order_decision(facts: TurnFacts) -> Decision:
+def order_decision(facts: TurnFacts, number_format: OrderNumberFormat) -> Decision:
     number = facts.found_order_number or facts.order_number
     if facts.order is None:
-        return Decision("order_not_found", unknown_order_text(number), order_number=number)
+        return Decision("order_not_found", unknown_order_text(number, number_format), order_number=number)
     return Decision("order_status", describe_order(facts.order), order_number=facts.order.order_number)
 
 

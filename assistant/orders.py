@@ -1,39 +1,72 @@
 """Order numbers in what customers type, say or photograph, and how an order's status is told to them.
 
-Order numbers look like ``FG-100060``. Customers write them as "FG-100060", "fg 100060", "FG100060",
-"order 100060", "order no. 100060" or "#100060"; OCR and transcripts may give "FG - 100060",
-"F G 100 060", "FG-1O0060" or "F G one zero zero zero six zero". Six digits alone (a price, a postcode, a
-phone number) are never taken for an order number: the prefix, the word "order" or "#" must precede them.
+Order numbers look like ``FG-100060`` by default (``OrderNumberFormat``: the store's prefix, or none, and
+its number of digits). Customers write them as "FG-100060", "fg 100060", "FG100060", "order 100060",
+"order no. 100060" or "#100060"; OCR and transcripts may give "FG - 100060", "F G 100 060", "FG-1O0060"
+or "F G one zero zero zero six zero". Digits alone (a price, a postcode, a phone number) are never taken
+for an order number: the prefix, the word "order" or "#" must precede them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from dataclasses import dataclass
 
 from knowledge_base.models import Order
-
-ORDER_PREFIX = "FG"
-DIGITS = 6
 
 _SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
 _SPOKEN = re.compile(r"\b(" + "|".join(_SPOKEN_DIGITS) + r")\b", re.IGNORECASE)
-# Six digits, each may be preceded by one space, dot, comma or dash ("100 060", "1-0-0-0-6-0"),
-# and not followed by a seventh.
-_SPACED_DIGITS = r"(\d(?:[ ,.\-]?\d){5})(?![ ,.\-]?\d)"
-_PATTERNS = (
-    # FG-100060, fg 100060, FG100060, F G 100060, FG - 100060, orders/FG-100060; OCR may read 0 as O.
-    re.compile(r"(?<![a-z0-9])f\s?[-.]?\s?g\s*[-\u2013\u2014_:#.]*\s*(\d(?:[ ,.\-]?[\dOo]){5})(?![ ,.\-]?\d)",
-               re.IGNORECASE),
-    # order 100060, order #100060, order no. 100060, order number: 100 060, my order is 100060
-    re.compile(r"\border(?:\s*(?:number|num|no\.?|nr\.?|id|ref(?:erence)?))?(?:\s+is)?\s*[:#]?\s*"
-               + _SPACED_DIGITS, re.IGNORECASE),
-    # #100060
-    re.compile(r"(?<![\w#&])#\s?(\d{6})(?!\d)"),
-)
+_SAMPLE_DIGITS = "123456789012"
+
+
+@dataclass(frozen=True)
+class OrderNumberFormat:
+    """How the store's order numbers look: ``prefix-digits`` (FG-100060), or digits alone."""
+
+    prefix: str = "FG"
+    """Letters before the digits ('' when the store's order numbers are digits only)."""
+    digits: int = 6
+
+    @property
+    def example(self) -> str:
+        return self.written(_SAMPLE_DIGITS[: self.digits])
+
+    def written(self, digits: str) -> str:
+        """The order number as it is stored: FG-100060."""
+        return f"{self.prefix}-{digits}" if self.prefix else digits
+
+    def described(self) -> str:
+        if self.prefix:
+            return f"It starts with {self.prefix}- followed by {self.digits} digits (for example {self.example})"
+        return f"It has {self.digits} digits (for example {self.example})"
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(number_format: OrderNumberFormat) -> tuple[re.Pattern, ...]:
+    rest = number_format.digits - 1
+    # N digits, each may be preceded by one space, dot, comma or dash ("100 060", "1-0-0-0-6-0"), and not
+    # followed by one more.
+    spaced = rf"(\d(?:[ ,.\-]?\d){{{rest}}})(?![ ,.\-]?\d)"
+    patterns = [
+        # order 100060, order #100060, order no. 100060, order number: 100 060, my order is 100060
+        re.compile(r"\border(?:\s*(?:number|num|no\.?|nr\.?|id|ref(?:erence)?))?(?:\s+is)?\s*[:#]?\s*" + spaced,
+                   re.IGNORECASE),
+        # #100060
+        re.compile(rf"(?<![\w#&])#\s?(\d{{{number_format.digits}}})(?!\d)"),
+    ]
+    if number_format.prefix:
+        # FG-100060, fg 100060, FG100060, F G 100060, FG - 100060, orders/FG-100060; OCR may read 0 as O.
+        letters = r"\s?[-.]?\s?".join(re.escape(letter) for letter in number_format.prefix)
+        patterns.insert(0, re.compile(
+            rf"(?<![a-z0-9]){letters}\s*[-\u2013\u2014_:#.]*\s*(\d(?:[ ,.\-]?[\dOo]){{{rest}}})(?![ ,.\-]?\d)",
+            re.IGNORECASE))
+    return tuple(patterns)
+
 
 _STATUS_PHRASES = {
     "pending": "has been received and is waiting for payment to be confirmed",
@@ -50,37 +83,38 @@ _STATUS_PHRASES = {
     "refunded": "has been refunded",
 }
 
-ASK_ORDER_NUMBER_TEXT = (
-    "I can look that up for you. What is your order number? It starts with FG- followed by six digits "
-    "(for example FG-123456) and is in your order confirmation email."
-)
+def ask_order_number_text(number_format: OrderNumberFormat = OrderNumberFormat()) -> str:
+    return (
+        f"I can look that up for you. What is your order number? {number_format.described()} and is in "
+        "your order confirmation email."
+    )
 
 
-def find_order_number(*texts: str | None) -> str | None:
-    """The first order number in the texts (typed words, transcript, OCR words), as 'FG-123456'."""
+def find_order_number(*texts: str | None, number_format: OrderNumberFormat = OrderNumberFormat()) -> str | None:
+    """The first order number in the texts (typed words, transcript, OCR words), as the store writes it."""
     for text in texts:
         if not text:
             continue
         spoken = _SPOKEN.sub(lambda m: _SPOKEN_DIGITS[m.group(1).lower()], text)
         for candidate in (text, spoken) if spoken != text else (text,):
-            number = _first_match(candidate)
+            number = _first_match(candidate, number_format)
             if number:
                 return number
     return None
 
 
-def _first_match(text: str) -> str | None:
-    found = [(m.start(), m.group(1)) for pattern in _PATTERNS for m in pattern.finditer(text)]
+def _first_match(text: str, number_format: OrderNumberFormat) -> str | None:
+    found = [(m.start(), m.group(1)) for pattern in _patterns(number_format) for m in pattern.finditer(text)]
     if not found:
         return None
     digits = re.sub(r"[^0-9Oo]", "", min(found)[1]).replace("O", "0").replace("o", "0")
-    return f"{ORDER_PREFIX}-{digits}" if len(digits) == DIGITS else None
+    return number_format.written(digits) if len(digits) == number_format.digits else None
 
 
-def unknown_order_text(order_number: str) -> str:
+def unknown_order_text(order_number: str, number_format: OrderNumberFormat = OrderNumberFormat()) -> str:
     return (
         f"I couldn't find an order {order_number}. Please check the number in your order confirmation "
-        "email (it looks like FG-123456) and send it again."
+        f"email (it looks like {number_format.example}) and send it again."
     )
 
 

@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.dialogue import Decision, DialogueState, TurnFacts, decide_turn, route_from_hits
-from assistant.orders import find_order_number
+from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
+from assistant.orders import OrderNumberFormat, find_order_number
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
 from assistant.routing import IntentRouter
@@ -89,6 +89,11 @@ class Assistant:
     _writer: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     """SQLite has one writer: turns of this process take their turn here, in order, rather than poll for
     the file's lock, where a waiting turn can lose to newer ones until its busy timeout gives up."""
+
+    @property
+    def style(self) -> StoreStyle:
+        settings = self.settings
+        return StoreStyle(settings.currency, OrderNumberFormat(settings.order_prefix, settings.order_digits))
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
@@ -181,7 +186,7 @@ class Assistant:
         transcript = seen.transcript
         found = find_order_number(
             turn.text, transcript.text if transcript else None,
-            transcript.english_text if transcript else None, seen.ocr_text,
+            transcript.english_text if transcript else None, seen.ocr_text, number_format=self.style.order_numbers,
         )
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None
@@ -189,7 +194,7 @@ class Assistant:
         wordless = not seen.images and not any(ch.isalnum() for ch in said)
         alphabet = None if seen.images else unreadable_script(said)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet)
-        decision = decide_turn(facts, state, suggestions=self.settings.suggestions, currency=self.settings.currency)
+        decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style)
         return _Turn(seen, facts, decision, products, filtered, timings)
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:

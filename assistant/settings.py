@@ -97,6 +97,12 @@ class Settings(BaseSettings):
         default="EUR", min_length=1, max_length=8, pattern=r"^\S+$",
         description="Currency written before product prices (a code such as EUR or USD, or a sign such as $).",
     )
+    order_prefix: str = Field(
+        default="FG", pattern=r"^[A-Za-z]{0,6}$",
+        description="Letters before the digits of the store's order numbers (FG in FG-100060); empty when "
+        "its order numbers are digits only.",
+    )
+    order_digits: int = Field(default=6, ge=4, le=12, description="How many digits the store's order numbers have.")
     product_match_threshold: float = Field(
         default=0.6, ge=0.0, le=1.0,
         description="Photo similarity from which a customer's photo is taken to show that product.",

@@ -10,9 +10,11 @@ from assistant.dialogue import (
     DialogueState,
     NO_WORDS_TEXT,
     OTHER_ALPHABET_TEXT,
+    StoreStyle,
     TurnFacts,
     decide_turn,
 )
+from assistant.orders import OrderNumberFormat
 from assistant.types import IntentPrediction, SearchResult
 from knowledge_base.models import Product
 from knowledge_base.retrieval import Hit
@@ -155,7 +157,16 @@ def test_a_catalogue_photo_with_words_about_something_else_follows_the_words():
 
 def test_product_prices_are_written_with_the_stores_currency():
     facts = TurnFacts(routed("product_question"), result(), product=sneaker())
-    assert "USD 59.00" in decide_turn(facts, DialogueState(), suggestions=3, currency="USD").text
+    assert "USD 59.00" in decide_turn(facts, DialogueState(), suggestions=3, store=StoreStyle(currency="USD")).text
+
+
+def test_order_replies_describe_the_stores_own_order_numbers():
+    store = StoreStyle(order_numbers=OrderNumberFormat(prefix="", digits=4))
+    asked = decide_turn(TurnFacts(routed("order_status"), result()), DialogueState(), suggestions=3, store=store)
+    assert asked.action == "ask_order_number" and "It has 4 digits (for example 1234)" in asked.text
+    facts = TurnFacts(routed("order_status"), result(), found_order_number="1001", order_number="1001")
+    missing = decide_turn(facts, DialogueState(), suggestions=3, store=store)
+    assert missing.action == "order_not_found" and "it looks like 1234" in missing.text
 
 
 def test_the_currency_setting_is_read_and_checked(monkeypatch):

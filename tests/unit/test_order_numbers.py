@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assistant.orders import describe_order, find_order_number
+from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, find_order_number
 from knowledge_base.models import Order
 
 
@@ -34,6 +34,29 @@ def test_six_digits_without_context_are_not_an_order_number(text):
 
 def test_the_first_text_with_a_number_wins_and_none_is_skipped():
     assert find_order_number(None, "no number here", "screenshot: FG-104280", "FG-100060") == "FG-104280"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("ACM-20417 hasn't come", "ACM-20417"), ("a c m 20417", "ACM-20417"), ("order 20417", "ACM-20417"),
+     ("#20417", "ACM-20417"), ("order two zero four one seven", "ACM-20417"), ("FG-100060", None),
+     ("ACM-204170", None), ("zip 20417", None)],
+)
+def test_a_stores_own_prefix_and_length(text, number):
+    assert find_order_number(text, number_format=OrderNumberFormat(prefix="ACM", digits=5)) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("where is order #1001", "1001"), ("order number 1001", "1001"), ("1001", None), ("#10012", None)],
+)
+def test_order_numbers_of_digits_only(text, number):
+    assert find_order_number(text, number_format=OrderNumberFormat(prefix="", digits=4)) == number
+
+
+def test_the_request_for_a_number_describes_the_format():
+    assert "It starts with FG- followed by 6 digits (for example FG-123456)" in ask_order_number_text()
+    assert "It has 4 digits (for example 1234)" in ask_order_number_text(OrderNumberFormat("", 4))
 
 
 def test_order_status_text_tells_status_carrier_tracking_and_dates():
