@@ -19,6 +19,8 @@ app.add_typer(cli_faq.app, name="faq")
 app.add_typer(cli_staff.app, name="staff")
 products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
 app.add_typer(products_app, name="products")
+orders_app = typer.Typer(help="The store's orders.", no_args_is_help=True)
+app.add_typer(orders_app, name="orders")
 cli_router.register(app)
 cli_backup.register(app)
 
@@ -182,6 +184,20 @@ def products_import(path: Path) -> None:
         report = import_products(session=session, path=path, data_dir=settings.data_dir, limits=image_limits(settings))
         embedded = runtime.product_index.sync(session)
     typer.echo(f"imported {report.summary()}; {embedded} photos embedded for photo search")
+
+
+@orders_app.command("import")
+@reports_errors
+def orders_import(path: Path) -> None:
+    """Import a CSV (order_number,customer_email,status,placed_at[,...]); all rows or none."""
+    from assistant.order_import import import_orders
+    from assistant.orders import OrderNumberFormat
+
+    runtime = start_runtime()
+    number_format = OrderNumberFormat(runtime.settings.order_prefix, runtime.settings.order_digits)
+    with session_scope(runtime.sessions) as session:
+        report = import_orders(session=session, path=path, number_format=number_format)
+    typer.echo(f"imported {report.summary()}")
 
 
 @app.command()

@@ -40,6 +40,14 @@ class OrderNumberFormat:
         """The order number as it is stored: FG-100060."""
         return f"{self.prefix}-{digits}" if self.prefix else digits
 
+    def parse_exact(self, text: str) -> str | None:
+        """The order number when ``text`` is one and nothing else, as a store's own files write it
+        ("FG-100060", "fg 100060", "#1001" for digits only); None otherwise."""
+        compact = re.sub(r"[\s\-_.]", "", text)
+        lead = re.escape(self.prefix) if self.prefix else "#?"
+        match = re.fullmatch(rf"{lead}(\d{{{self.digits}}})", compact, re.IGNORECASE)
+        return self.written(match.group(1)) if match else None
+
     def described(self) -> str:
         if self.prefix:
             return f"It starts with {self.prefix}- followed by {self.digits} digits (for example {self.example})"

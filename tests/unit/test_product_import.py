@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from skimage import data as photos
-from sqlalchemy import select
 
 from assistant.errors import CsvImportError, UserInputError
 from assistant.images import ImageLimits
 from assistant.product_import import import_products
 from knowledge_base.db import session_scope
 from knowledge_base.models import Product
+from tests.stored_rows import stored_by
 
 LIMITS = ImageLimits(max_pixels=40_000_000, max_bytes=20_000_000)
 HEADER = "sku,name,category,price,description,sizes,stock,photos\n"
@@ -36,10 +36,7 @@ def run_import(sessions, folder: Path, text: str, *, data_dir: Path | None = Non
 
 
 def stored(sessions) -> dict[str, Product]:
-    with session_scope(sessions) as session:
-        products = session.scalars(select(Product)).all()
-        session.expunge_all()
-    return {p.sku: p for p in products}
+    return stored_by(sessions, Product, "sku")
 
 
 def test_products_are_added_with_prices_sizes_stock_and_photos(sessions, folder):

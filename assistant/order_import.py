@@ -1,0 +1,116 @@
+"""`assistant orders import FILE.csv`: the store's orders, so that customers asking about one get its status.
+
+Columns ``order_number,customer_email,status,placed_at`` are required; ``customer_name``, ``carrier``,
+``tracking_number``, ``shipping_country``, ``shipped_at``, ``delivered_at`` and ``estimated_delivery`` are
+optional. Order numbers must have the store's format (``OrderNumberFormat``) and are stored as it writes
+them; dates are ISO 8601 (``2026-11-20`` or ``2026-11-20 14:30``). All rows or none; a known order number
+updates that order, and a column left out of the file leaves that part of it as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.errors import UserInputError
+from assistant.orders import OrderNumberFormat
+from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
+from knowledge_base.models import Order
+from knowledge_base.text_input import require_printable
+
+COLUMNS = ("order_number", "customer_email", "status", "placed_at", "customer_name", "carrier",
+           "tracking_number", "shipping_country", "shipped_at", "delivered_at", "estimated_delivery")
+REQUIRED = COLUMNS[:4]
+TEXT_LIMITS = {"customer_email": 320, "customer_name": 200, "status": 32, "carrier": 64, "tracking_number": 64}
+DATETIMES = ("placed_at", "shipped_at", "delivered_at")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class OrderImport:
+    added: int = 0
+    updated: int = 0
+    note: str = ""
+
+    def summary(self) -> str:
+        return f"{self.added + self.updated} orders: {self.added} added, {self.updated} updated{self.note}"
+
+
+def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
+    if not path.is_file():
+        raise UserInputError(f"There is no file {path}.")
+    decoded = decode_csv(path.read_bytes())
+    table = read_table(decoded.text, required=REQUIRED, expected=COLUMNS, what="order")
+    seen: dict[str, int] = {}
+    checked = check_rows(table, lambda row: _check(row, seen, number_format))
+    report = OrderImport(note=decoded.note)
+    with session.begin_nested():
+        for fields in checked:
+            order = session.scalar(select(Order).where(Order.order_number == fields["order_number"]))
+            if order is None:
+                order = Order(shipping_country="")
+                session.add(order)
+                report.added += 1
+            else:
+                report.updated += 1
+            for name, value in fields.items():
+                setattr(order, name, value)
+        session.flush()
+    return report
+
+
+def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) -> dict:
+    cells = {name: " ".join(value.split()) for name, value in row.cells.items() if name in COLUMNS}
+    number = number_format.parse_exact(cells["order_number"])
+    if number is None:
+        raise UserInputError(f"the order number {cells['order_number']!r} does not look like {number_format.example}")
+    if number in seen:
+        raise UserInputError(f"the same order number as row {seen[number]}")
+    seen[number] = row.number
+    fields: dict = {"order_number": number}
+    for name, limit in TEXT_LIMITS.items():
+        if name in cells:
+            fields[name] = _text(cells[name], name, limit) or (None if name in ("carrier", "tracking_number") else "")
+    if not _EMAIL.match(fields["customer_email"]):
+        raise UserInputError(f"the customer email {cells['customer_email']!r} is not an email address")
+    if not fields["status"]:
+        raise UserInputError("the status is empty")
+    fields["status"] = fields["status"].lower().replace(" ", "_")
+    if "shipping_country" in cells:
+        fields["shipping_country"] = _country(cells["shipping_country"])
+    for name in DATETIMES:
+        if name in cells:
+            fields[name] = _moment(cells[name], name, required=name == "placed_at")
+    if "estimated_delivery" in cells:
+        moment = _moment(cells["estimated_delivery"], "estimated_delivery", required=False)
+        fields["estimated_delivery"] = moment.date() if moment else None
+    return fields
+
+
+def _text(value: str, name: str, limit: int) -> str:
+    if len(value) > limit:
+        raise UserInputError(f"the {name.replace('_', ' ')} is {len(value)} characters long; at most {limit}")
+    return require_printable(value, name.replace("_", " "))
+
+
+def _country(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z]{2}", value):
+        raise UserInputError(f"the shipping country {value!r} is not a two-letter code such as DE")
+    return value.upper()
+
+
+def _moment(value: str, name: str, *, required: bool) -> dt.datetime | None:
+    if not value:
+        if required:
+            raise UserInputError(f"the {name} date is empty")
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise UserInputError(f"the {name} date {value!r} is not a date like 2026-11-20 or 2026-11-20 14:30") from error
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -1,0 +1,97 @@
+"""A store's own orders from CSV, in its own order-number format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CsvImportError, UserInputError
+from assistant.order_import import import_orders
+from assistant.orders import OrderNumberFormat
+from knowledge_base.db import session_scope
+from knowledge_base.models import Order
+from tests.stored_rows import stored_by
+
+ACME = OrderNumberFormat(prefix="ACM", digits=5)
+HEADER = "order_number,customer_email,status,placed_at,carrier,tracking_number,shipping_country,estimated_delivery\n"
+
+
+def run_import(sessions, tmp_path: Path, text: str, number_format: OrderNumberFormat = ACME):
+    path = tmp_path / "orders.csv"
+    path.write_text(text, encoding="utf-8")
+    with session_scope(sessions) as session:
+        return import_orders(session=session, path=path, number_format=number_format)
+
+
+def stored(sessions) -> dict[str, Order]:
+    return stored_by(sessions, Order, "order_number")
+
+
+def test_orders_are_stored_in_the_stores_format_with_their_dates(sessions, tmp_path):
+    report = run_import(sessions, tmp_path, HEADER + (
+        "ACM-20417,ana@example.com,shipped,2026-11-18,DHL,JD0001,de,2026-11-25\n"
+        "acm 20418,ben@example.com,Out for delivery,2026-11-19T10:30:00+01:00,UPS,1Z999,FR,\n"
+    ))
+    assert (report.added, report.updated) == (2, 0)
+    orders = stored(sessions)
+    first, second = orders["ACM-20417"], orders["ACM-20418"]
+    assert (first.status, first.carrier, first.shipping_country) == ("shipped", "DHL", "DE")
+    assert first.estimated_delivery == dt.date(2026, 11, 25) and first.placed_at == dt.datetime(2026, 11, 18)
+    assert second.status == "out_for_delivery" and second.placed_at == dt.datetime(2026, 11, 19, 9, 30)
+    assert second.estimated_delivery is None
+
+
+def test_a_known_order_is_updated_and_columns_left_out_are_kept(sessions, tmp_path):
+    run_import(sessions, tmp_path, HEADER + "ACM-20417,ana@example.com,shipped,2026-11-18,DHL,JD0001,DE,2026-11-25\n")
+    report = run_import(sessions, tmp_path, "order_number,customer_email,status,placed_at,delivered_at\n"
+                                            "ACM-20417,ana@example.com,delivered,2026-11-18,2026-11-24 13:05\n")
+    assert (report.added, report.updated) == (0, 1)
+    order = stored(sessions)["ACM-20417"]
+    assert (order.status, order.delivered_at, order.tracking_number) == (
+        "delivered", dt.datetime(2026, 11, 24, 13, 5), "JD0001")
+
+
+def test_digits_only_order_numbers(sessions, tmp_path):
+    run_import(sessions, tmp_path, "order_number,customer_email,status,placed_at\n#1001,c@example.com,paid,2026-11-20\n",
+               OrderNumberFormat(prefix="", digits=4))
+    assert list(stored(sessions)) == ["1001"]
+
+
+def test_bad_rows_are_each_named_and_nothing_is_stored(sessions, tmp_path):
+    with pytest.raises(CsvImportError) as caught:
+        run_import(sessions, tmp_path, HEADER + (
+            "ACM-20417,ana@example.com,shipped,2026-11-18,,,,\n"
+            "FG-100060,ben@example.com,shipped,2026-11-18,,,,\n"
+            "ACM-20417,ana@example.com,shipped,2026-11-18,,,,\n"
+            "ACM-20419,not an email,shipped,2026-11-18,,,,\n"
+            "ACM-20420,d@example.com,,2026-11-18,,,,\n"
+            "ACM-20421,e@example.com,paid,18/11/2026,,,,\n"
+            "ACM-20422,f@example.com,paid,2026-11-18,,,Germany,\n"
+            "ACM-20423,g@example.com,paid,,,,,\n"
+        ))
+    problems = caught.value.problems
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9]
+    assert "the order number 'FG-100060' does not look like ACM-12345" in problems[3]
+    assert "the same order number as row 2" in problems[4]
+    assert "'not an email' is not an email address" in problems[5]
+    assert "the status is empty" in problems[6]
+    assert "'18/11/2026' is not a date like 2026-11-20" in problems[7]
+    assert "'Germany' is not a two-letter code" in problems[8]
+    assert "the placed_at date is empty" in problems[9]
+    assert stored(sessions) == {}
+
+
+def test_a_missing_file_is_a_clear_error(sessions, tmp_path):
+    with session_scope(sessions) as session, pytest.raises(UserInputError, match="There is no file"):
+        import_orders(session=session, path=tmp_path / "none.csv", number_format=ACME)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("FG-100060", "FG-100060"), ("fg 100060", "FG-100060"), ("FG100060", "FG-100060"), ("FG-10006", None),
+     ("order FG-100060", None), ("100060", None)],
+)
+def test_order_numbers_in_files_must_be_exactly_one(text, number):
+    assert OrderNumberFormat().parse_exact(text) == number
