@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.chat_page import last_answer, open_chat, send
@@ -57,3 +59,27 @@ def test_retraining_shows_progress_and_the_new_models_metrics(live_server, staff
     metrics = staff_page.get_by_label("Metrics of the new model").inner_text()
     assert "test / accuracy" in metrics and "test / macro_f1" in metrics
     assert live_server.runtime.assistant.router is not before
+
+
+def test_a_product_csv_and_its_photo_uploaded_together_answer_a_customers_photo(live_server, page, staff_page,
+                                                                                shot, tmp_path):
+    from PIL import Image
+    from skimage import data as photos
+
+    Image.fromarray(photos.coffee()).save(tmp_path / "mug.png")
+    csv_file = tmp_path / "mugs.csv"
+    csv_file.write_text("sku,name,category,price,description,photos\n"
+                        "MUG-1,Coffee mug,Homeware,12.50,A white porcelain mug.,mug.png\n", encoding="utf-8")
+    open_tab(staff_page, "Products and orders")
+    staff_page.get_by_text("Import products").click()
+    staff_page.locator("#product-upload input[type=file]").set_input_files([str(csv_file), str(tmp_path / "mug.png")])
+    staff_page.locator("#product-upload", has_text=re.compile(r"mug\s*\.png")).wait_for(timeout=UPLOAD_TIMEOUT_MS)
+    staff_page.locator("#product-upload").locator("xpath=..").get_by_role("button", name="Import", exact=True).click()
+    staff_page.locator("#product-import-status", has_text="Imported 1 products: 1 added").wait_for()
+    shot(staff_page, "products-imported")
+
+    photo = tmp_path / "my-mug.jpg"
+    Image.open(tmp_path / "mug.png").crop((40, 30, 560, 380)).save(photo, quality=75)
+    open_chat(page, live_server.url)
+    send(page, "how much is this?", files=(photo,))
+    assert "This looks like our Coffee mug" in last_answer(page)

@@ -1,15 +1,25 @@
-"""Products and orders: read-only tables with search."""
+"""Products and orders: tables with search, and imports (a product CSV together with its photos, an
+orders CSV) that work as `assistant products import` and `assistant orders import` do."""
 
 from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.errors import UserInputError
+from assistant.images import image_limits
+from assistant.order_import import import_orders
+from assistant.orders import OrderNumberFormat
+from assistant.product_import import import_products
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.catalogue import search_orders, search_products
-from ui.console.common import short
+from ui.console.common import attempt, short
 
 PRODUCT_COLUMNS = ["sku", "name", "category", "price", "sizes", "in stock", "photos", "description"]
 ORDER_COLUMNS = ["order", "placed", "customer", "email", "status", "carrier", "tracking", "country",
@@ -32,10 +42,44 @@ def orders_frame(sessions: sessionmaker[Session], search: str = "") -> pd.DataFr
             [o.order_number, o.placed_at.strftime("%Y-%m-%d"), o.customer_name, o.customer_email, o.status,
              o.carrier or "", o.tracking_number or "", o.shipping_country,
              ", ".join(f"{i.quantity}× {i.sku} ({i.size})" for i in o.items),
-             f"{sum(i.quantity * i.unit_price for i in o.items):.2f}"]
+             f"{sum(i.quantity * i.unit_price for i in o.items):.2f}" if o.items else ""]
             for o in search_orders(session=session, contains=search)
         ]
     return pd.DataFrame(rows, columns=ORDER_COLUMNS)
+
+
+def import_product_files(runtime: Runtime, paths: list[str] | None) -> str:
+    """One CSV and the photos it names, uploaded together: the photos are found by their file names."""
+
+    def work() -> str:
+        files = [Path(p) for p in paths or []]
+        tables = [f for f in files if f.suffix.lower() == ".csv"]
+        if len(tables) != 1:
+            raise UserInputError("Choose one CSV file of products, and the photos it names, to import together.")
+        with tempfile.TemporaryDirectory() as folder:
+            for file in files:
+                shutil.copyfile(file, Path(folder) / file.name)
+            settings = runtime.settings
+            with session_scope(runtime.sessions) as session:
+                report = import_products(session=session, path=Path(folder) / tables[0].name,
+                                         data_dir=settings.data_dir, limits=image_limits(settings))
+                embedded = runtime.product_index.sync(session)
+        return f"Imported {report.summary()}; {embedded} photos embedded for photo search."
+
+    return attempt(work)
+
+
+def import_order_file(runtime: Runtime, path: str | None) -> str:
+    def work() -> str:
+        if not path:
+            raise UserInputError("Choose a CSV file of orders to import first.")
+        settings = runtime.settings
+        number_format = OrderNumberFormat(settings.order_prefix, settings.order_digits)
+        with session_scope(runtime.sessions) as session:
+            report = import_orders(session=session, path=Path(path), number_format=number_format)
+        return f"Imported {report.summary()}."
+
+    return attempt(work)
 
 
 def build_catalogue_tab(runtime: Runtime) -> None:
@@ -45,8 +89,30 @@ def build_catalogue_tab(runtime: Runtime) -> None:
             product_search = gr.Textbox(label="Search SKU, name, category or description", elem_id="product-search")
             products = gr.Dataframe(lambda: products_frame(sessions), interactive=False, wrap=True, max_height=500)
             product_search.submit(lambda text: products_frame(sessions, text or ""), [product_search], products)
+            with gr.Accordion("Import products", open=False):
+                gr.Markdown("Columns `sku,name,category,price,description,sizes,stock,photos` (sizes `S|M`, "
+                            "stock `S:3|M:0`, photo file names separated by `|`). Choose the CSV and its photos "
+                            "together. All rows are imported, or none when any row is wrong.")
+                product_files = gr.File(label="CSV and photos", file_count="multiple", type="filepath",
+                                        elem_id="product-upload")
+                product_import = gr.Button("Import")
+                product_status = gr.Markdown(elem_id="product-import-status")
+            product_import.click(
+                lambda files, text: (import_product_files(runtime, files), products_frame(sessions, text or "")),
+                [product_files, product_search], [product_status, products])
         with gr.Tab("Orders"):
             order_search = gr.Textbox(label="Search order number, customer, email, status or tracking number",
                                       elem_id="order-search")
             orders = gr.Dataframe(lambda: orders_frame(sessions), interactive=False, wrap=True, max_height=500)
             order_search.submit(lambda text: orders_frame(sessions, text or ""), [order_search], orders)
+            with gr.Accordion("Import orders", open=False):
+                gr.Markdown("Columns `order_number,customer_email,status,placed_at` and optionally "
+                            "`customer_name,carrier,tracking_number,shipping_country,shipped_at,delivered_at,"
+                            "estimated_delivery`; dates as 2026-11-20.")
+                order_file = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath",
+                                     elem_id="order-upload")
+                order_import = gr.Button("Import")
+                order_status = gr.Markdown(elem_id="order-import-status")
+            order_import.click(
+                lambda path, text: (import_order_file(runtime, path), orders_frame(sessions, text or "")),
+                [order_file, order_search], [order_status, orders])

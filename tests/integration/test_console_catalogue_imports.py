@@ -1,0 +1,59 @@
+"""The console's product and order imports: a CSV uploaded together with its photos, and an orders CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from skimage import data as photos
+
+from assistant.runtime import Runtime
+from tests import databases
+from ui.console.catalogue import import_order_file, import_product_files, orders_frame, products_frame
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def runtime(tmp_path) -> Runtime:
+    return Runtime.start(databases.current().settings_for(tmp_path / "store", device="cpu"))
+
+
+def uploaded(tmp_path: Path, name: str, write) -> str:
+    """Gradio keeps every uploaded file in a folder of its own."""
+    folder = tmp_path / "uploads" / name.replace(".", "-")
+    folder.mkdir(parents=True)
+    write(folder / name)
+    return str(folder / name)
+
+
+def test_a_product_csv_uploaded_with_its_photos_is_imported_and_searchable(runtime, tmp_path):
+    csv_file = uploaded(tmp_path, "products.csv", lambda p: p.write_text(
+        "sku,name,category,price,photos\nMUG-1,Coffee mug,Homeware,12.50,mug.png\n", encoding="utf-8"))
+    photo = uploaded(tmp_path, "mug.png", lambda p: Image.fromarray(photos.coffee()).save(p))
+    message = import_product_files(runtime, [csv_file, photo])
+    assert message == "Imported 1 products: 1 added, 0 updated, 1 photos; 1 photos embedded for photo search."
+    assert list(products_frame(runtime.sessions)["sku"]) == ["MUG-1"]
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [([], "Choose one CSV file of products"), (["a.csv", "b.csv"], "Choose one CSV file of products"),
+     (["products.csv"], "row 2: the photo 'mug.png' does not exist")],
+)
+def test_product_uploads_that_cannot_be_imported_say_why(runtime, tmp_path, names, message):
+    text = "sku,name,category,price,photos\nMUG-1,Coffee mug,Homeware,12.50,mug.png\n"
+    paths = [uploaded(tmp_path, name, lambda p: p.write_text(text, encoding="utf-8")) for name in names]
+    result = import_product_files(runtime, paths)
+    assert result.startswith("Not done:") and message in result
+    assert products_frame(runtime.sessions).empty
+
+
+def test_an_orders_csv_is_imported_and_listed(runtime, tmp_path):
+    path = uploaded(tmp_path, "orders.csv", lambda p: p.write_text(
+        "order_number,customer_email,status,placed_at\nFG-300001,ana@example.com,paid,2026-11-20\n", encoding="utf-8"))
+    assert import_order_file(runtime, path) == "Imported 1 orders: 1 added, 0 updated."
+    row = orders_frame(runtime.sessions).iloc[0]
+    assert (row["order"], row["status"], row["total"]) == ("FG-300001", "paid", "")
+    assert import_order_file(runtime, None) == "Not done: Choose a CSV file of orders to import first."
