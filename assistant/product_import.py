@@ -1,7 +1,7 @@
 """`assistant products import FILE.csv`: a store's own catalogue, with photos for product photo search.
 
 Columns ``sku,name,category,price`` are required; ``description``, ``sizes`` (``S|M|L``), ``stock``
-(``S:3|M:0|L:5``) and ``photos`` (image files, ``|``-separated, relative to the CSV) are optional. The
+(``S:3|M:0|L:5``) and ``photos`` (image files, ``|``-separated, in the CSV's folder) are optional. The
 import is all-or-nothing: every row and every photo is checked first, then photos are stored as PNG under
 ``<data dir>/products/`` and the products added, or updated where the SKU exists already (a column left
 out of the file leaves that part of the product as it is). The caller embeds the new photos.
@@ -29,7 +29,8 @@ COLUMNS = ("sku", "name", "category", "price", "description", "sizes", "stock", 
 REQUIRED = ("sku", "name", "category", "price")
 SEPARATOR = "|"
 LENGTHS = {"sku": 64, "name": 200, "category": 64}
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+|\d{1,3}(\.\d{3})+")
+"""Groups of three digits after a comma or a dot, and no decimals: 1,299 and 2.499 are thousands."""
 _CURRENCY = re.compile(r"^[€$£]|\s*(EUR|USD|GBP|[€$£])$", re.IGNORECASE)
 
 
@@ -48,7 +49,8 @@ class ProductImport:
 @dataclass
 class _Checked:
     fields: dict = field(default_factory=dict)
-    photos: list[Image.Image] | None = None
+    photos: list[Path] | None = None
+    """Checked photo files (decoded again when stored, so a large catalogue is not held in memory)."""
 
 
 def import_products(*, session: Session, path: Path, data_dir: Path, limits: ImageLimits) -> ProductImport:
@@ -61,7 +63,7 @@ def import_products(*, session: Session, path: Path, data_dir: Path, limits: Ima
     report = ProductImport(note=decoded.note)
     with session.begin_nested():
         for item in checked:
-            _write(session, item, data_dir, report)
+            _write(session, item, data_dir, limits, report)
     return report
 
 
@@ -92,14 +94,20 @@ def _text(cells: dict[str, str], name: str) -> str:
 
 
 def _price(cell: str) -> Decimal:
-    text = _CURRENCY.sub("", cell.strip()).strip()
-    if "," in text and "." not in text and not _THOUSANDS.fullmatch(text):
-        text = text.replace(",", ".")  # 19,99: a decimal comma; 1,299 stays one thousand two hundred ...
+    """19.99, 19,99, €19.99, 1,299.00 EUR, 1.299,00 €, 1 299,00, 2.499 (thousands) -> a Decimal."""
+    text = re.sub(r"[\s\u00a0\u202f']", "", _CURRENCY.sub("", cell.strip()))
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal == "," else ",", "").replace(decimal, ".")
+    elif _THOUSANDS.fullmatch(text):
+        text = re.sub(r"[.,]", "", text)
+    else:
+        text = text.replace(",", ".")
     try:
-        price = Decimal(text.replace(",", ""))
+        price = Decimal(text) if re.fullmatch(r"\d+(\.\d{1,2})?", text) else None
     except InvalidOperation:
         price = None
-    if price is None or not price.is_finite() or price < 0 or price >= Decimal("100000000"):
+    if price is None or price >= Decimal("100000000"):
         raise UserInputError(f"the price {cell.strip()!r} is not an amount like 19.99")
     return price.quantize(Decimal("0.01"))
 
@@ -112,7 +120,7 @@ def _stock(cell: str, sizes: list[str] | None) -> dict[str, int]:
     stock: dict[str, int] = {}
     for part in _items(cell):
         size, _, count = part.rpartition(":")
-        if not size.strip() or not count.strip().isdigit():
+        if not size.strip() or not re.fullmatch(r"[0-9]+", count.strip()):
             raise UserInputError(f"stock {part!r} is not SIZE:COUNT, as in S:3|M:0")
         if sizes is not None and size.strip() not in sizes:
             raise UserInputError(f"stock names the size {size.strip()!r}, which is not among the sizes")
@@ -120,17 +128,25 @@ def _stock(cell: str, sizes: list[str] | None) -> dict[str, int]:
     return stock
 
 
-def _photo(name: str, folder: Path, limits: ImageLimits) -> Image.Image:
-    path = Path(name) if Path(name).is_absolute() else folder / name
+def _photo(name: str, folder: Path, limits: ImageLimits) -> Path:
+    """The checked photo's path; photos are read from the CSV's folder (or below it) only."""
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise UserInputError(f"the photo {name!r} is outside the CSV file's folder; put the photos beside it")
     if not path.is_file():
-        raise UserInputError(f"the photo {name!r} does not exist (paths are relative to the CSV file)")
+        raise UserInputError(f"the photo {name!r} is not in the CSV file's folder")
+    _load(path, name, limits)
+    return path
+
+
+def _load(path: Path, name: str, limits: ImageLimits) -> Image.Image:
     try:
         return load_image(path, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes)
     except ImageError as error:
         raise UserInputError(f"the photo {name!r} cannot be used: {error}") from error
 
 
-def _write(session: Session, item: _Checked, data_dir: Path, report: ProductImport) -> None:
+def _write(session: Session, item: _Checked, data_dir: Path, limits: ImageLimits, report: ProductImport) -> None:
     product = session.scalar(select(Product).where(Product.sku == item.fields["sku"]))
     if product is None:
         product = Product(sku=item.fields["sku"], description="", sizes=[], stock={}, photos=[])
@@ -142,6 +158,7 @@ def _write(session: Session, item: _Checked, data_dir: Path, report: ProductImpo
         setattr(product, name, value)
     if item.photos is not None:
         folder = data_dir / PRODUCT_PHOTO_DIR
-        product.photos = [(Path(PRODUCT_PHOTO_DIR) / store_png(photo, folder).name).as_posix() for photo in item.photos]
+        stored = [store_png(_load(photo, photo.name, limits), folder) for photo in item.photos]
+        product.photos = [(Path(PRODUCT_PHOTO_DIR) / path.name).as_posix() for path in stored]
         report.photos += len(item.photos)
     session.flush()

@@ -40,7 +40,7 @@ def test_a_product_csv_uploaded_with_its_photos_is_imported_and_searchable(runti
 @pytest.mark.parametrize(
     ("names", "message"),
     [([], "Choose one CSV file of products"), (["a.csv", "b.csv"], "Choose one CSV file of products"),
-     (["products.csv"], "row 2: the photo 'mug.png' does not exist")],
+     (["products.csv"], "row 2: the photo 'mug.png' is not in the CSV file's folder")],
 )
 def test_product_uploads_that_cannot_be_imported_say_why(runtime, tmp_path, names, message):
     text = "sku,name,category,price,photos\nMUG-1,Coffee mug,Homeware,12.50,mug.png\n"

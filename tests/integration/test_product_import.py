@@ -67,7 +67,7 @@ def test_reimport_updates_by_sku_and_a_bad_file_changes_nothing(store, tmp_path)
     bad = tmp_path / "bad.csv"
     bad.write_text("sku,name,category,price,photos\nMUG-1,Coffee mug,Homeware,1,gone.png\n", encoding="utf-8")
     result = run(data_dir, "products", "import", str(bad), code=2)
-    assert "row 2: the photo 'gone.png' does not exist" in result.stderr
+    assert "row 2: the photo 'gone.png' is not in the CSV file's folder" in result.stderr
     photo = customer_photo(Image.open(store[1] / "MUG-1.png"), tmp_path / "mug.jpg")
     hits = run_json(data_dir, "products", "search", "--image", str(photo), "--k", "1")["hits"]
     assert (hits[0]["sku"], hits[0]["price"]) == ("MUG-1", 13.0)

@@ -46,11 +46,14 @@ def test_products_are_added_with_prices_sizes_stock_and_photos(sessions, folder)
         'SOFA-2,Two-seat sofa,Furniture,"1,299.00 EUR",,,,\n'
         'SOFA-3,Three-seat sofa,Furniture,"1,499",,,,\n'
         "SOCK-1,Sock,Socks,£2.5,,,,\n"
+        'SOFA-4,Corner sofa,Furniture,"1.899,00 €",,,,\n'
+        "SOFA-5,Bed sofa,Furniture,2.499,,,,\n"
     ))
-    assert (report.added, report.updated, report.photos) == (5, 0, 3)
+    assert (report.added, report.updated, report.photos) == (7, 0, 3)
     products = stored(sessions)
-    assert [products[s].price for s in ("MUG-1", "POSTER-CAT", "SOFA-2", "SOFA-3", "SOCK-1")] == [
-        Decimal("12.50"), Decimal("9.99"), Decimal("1299.00"), Decimal("1499.00"), Decimal("2.50")]
+    assert [products[s].price for s in ("MUG-1", "POSTER-CAT", "SOFA-2", "SOFA-3", "SOCK-1", "SOFA-4", "SOFA-5")] == [
+        Decimal("12.50"), Decimal("9.99"), Decimal("1299.00"), Decimal("1499.00"), Decimal("2.50"),
+        Decimal("1899.00"), Decimal("2499.00")]
     poster = products["POSTER-CAT"]
     assert (poster.sizes, poster.stock, len(poster.photos)) == (["A3", "A2"], {"A3": 4, "A2": 0}, 2)
     assert poster.photos[1] == products["MUG-1"].photos[0]  # one stored copy of the same picture
@@ -82,17 +85,23 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(sessions, folder):
             "MUG-7,Photo gone,Homeware,4,,,,missing.png\n"
             "MUG-8,Not a photo,Homeware,4,,,,notes.jpg\n"
             "MUG-9,Free,Homeware,-1,,,,\n"
+            "MUG-10,Far,Homeware,4,,,,../secret.png\n"
+            "MUG-11,Cup,Homeware,4,,S,S:²,\n"
+            "MUG-12,Cup,Homeware,19.9.9,,,,\n"
         ))
     problems = caught.value.problems
-    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
     assert "the price 'cheap' is not an amount like 19.99" in problems[3]
     assert "'L', which is not among the sizes" in problems[4]
     assert "'S=3' is not SIZE:COUNT" in problems[5]
     assert "the same SKU as row 2" in problems[6]
     assert "the name is empty" in problems[7]
-    assert "'missing.png' does not exist (paths are relative to the CSV file)" in problems[8]
+    assert "'missing.png' is not in the CSV file's folder" in problems[8]
     assert "'notes.jpg' cannot be used: This file is a text file" in problems[9]
     assert "the price '-1'" in problems[10]
+    assert "'../secret.png' is outside the CSV file's folder" in problems[11]
+    assert "'S:²' is not SIZE:COUNT" in problems[12]
+    assert "the price '19.9.9'" in problems[13]
     assert stored(sessions) == {}
     assert not (folder / "data").exists()
 
