@@ -6,11 +6,13 @@ Precedence (first that applies):
 1. the assistant asked for an order number and this turn carries one -> ``order_status`` /
    ``order_not_found``, whatever the turn alone would route to; a turn of only emoji or punctuation
    (no picture) -> ``no_match``, asking for words; a turn written mostly in another alphabet than the
-   Latin one (no picture) -> ``no_match``, asking for English, as the text models cannot read it;
+   Latin one (no picture) -> ``no_match``, asking for English, as the text models cannot read it (or,
+   when it carries an order number, that order's status);
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
-3. a photo that matches a catalogue product, with words routed to ``product_question``, ``promotions``
-   ("how much is this?") or out of scope -> ``product``: the photo says what the question is about;
+3. a photo that matches a catalogue product, with words whose best intent is ``product_question``,
+   ``promotions`` ("how much is this?") or ``out_of_scope`` -> ``product``: the photo says what the
+   question is about;
 4. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
    when the router's best intent was one of the shop's and only its low confidence made the turn out of
    scope, step 7 answers or offers the closest entries instead;
@@ -172,12 +174,14 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
     if facts.wordless:
         return Decision("no_match", NO_WORDS_TEXT)
     if facts.other_alphabet:
+        if facts.found_order_number:  # the one thing in the message the assistant can read
+            return order_decision(facts, store.order_numbers)
         return Decision("no_match", OTHER_ALPHABET_TEXT)
     if not acts_on_intent(prediction):
         return _retrieval_decision(facts, suggestions)
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
-    if facts.product is not None and (prediction.intent in ABOUT_THE_PICTURED_PRODUCT or prediction.out_of_scope):
+    if facts.product is not None and prediction.intent in ABOUT_THE_PICTURED_PRODUCT:
         return describe_product(facts.product, currency=store.currency)
     if is_out_of_scope(prediction):
         if unsure_rather_than_off_topic(prediction) and facts.result is not None:

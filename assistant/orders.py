@@ -54,8 +54,8 @@ class OrderNumberFormat:
         return f"It has {self.digits} digits (for example {self.example})"
 
 
-@functools.lru_cache(maxsize=8)
-def _patterns(number_format: OrderNumberFormat) -> tuple[re.Pattern, ...]:
+@functools.lru_cache(maxsize=16)
+def _patterns(number_format: OrderNumberFormat, expecting: bool) -> tuple[re.Pattern, ...]:
     rest = number_format.digits - 1
     # N digits, each may be preceded by one space, dot, comma or dash ("100 060", "1-0-0-0-6-0"), and not
     # followed by one more.
@@ -73,6 +73,9 @@ def _patterns(number_format: OrderNumberFormat) -> tuple[re.Pattern, ...]:
         patterns.insert(0, re.compile(
             rf"(?<![a-z0-9]){letters}\s*[-\u2013\u2014_:#.]*\s*(\d(?:[ ,.\-]?[\dOo]){{{rest}}})(?![ ,.\-]?\d)",
             re.IGNORECASE))
+    if expecting:
+        # The customer was asked for the number: "100060", "it's 1001".
+        patterns.append(re.compile(r"(?<![\w#-])" + spaced))
     return tuple(patterns)
 
 
@@ -98,21 +101,25 @@ def ask_order_number_text(number_format: OrderNumberFormat = OrderNumberFormat()
     )
 
 
-def find_order_number(*texts: str | None, number_format: OrderNumberFormat = OrderNumberFormat()) -> str | None:
-    """The first order number in the texts (typed words, transcript, OCR words), as the store writes it."""
+def find_order_number(
+    *texts: str | None, number_format: OrderNumberFormat = OrderNumberFormat(), expecting: bool = False
+) -> str | None:
+    """The first order number in the texts (typed words, transcript, OCR words), as the store writes it.
+    ``expecting``: the customer was just asked for one, so digits alone count too."""
     for text in texts:
         if not text:
             continue
         spoken = _SPOKEN.sub(lambda m: _SPOKEN_DIGITS[m.group(1).lower()], text)
         for candidate in (text, spoken) if spoken != text else (text,):
-            number = _first_match(candidate, number_format)
+            number = _first_match(candidate, number_format, expecting)
             if number:
                 return number
     return None
 
 
-def _first_match(text: str, number_format: OrderNumberFormat) -> str | None:
-    found = [(m.start(), m.group(1)) for pattern in _patterns(number_format) for m in pattern.finditer(text)]
+def _first_match(text: str, number_format: OrderNumberFormat, expecting: bool) -> str | None:
+    patterns = _patterns(number_format, expecting)
+    found = [(m.start(), m.group(1)) for pattern in patterns for m in pattern.finditer(text)]
     if not found:
         return None
     digits = re.sub(r"[^0-9Oo]", "", min(found)[1]).replace("O", "0").replace("o", "0")

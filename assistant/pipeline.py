@@ -186,7 +186,8 @@ class Assistant:
         transcript = seen.transcript
         found = find_order_number(
             turn.text, transcript.text if transcript else None,
-            transcript.english_text if transcript else None, seen.ocr_text, number_format=self.style.order_numbers,
+            transcript.english_text if transcript else None, seen.ocr_text,
+            number_format=self.style.order_numbers, expecting=state.awaiting_order_number,
         )
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None

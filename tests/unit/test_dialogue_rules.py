@@ -128,6 +128,13 @@ def test_a_turn_in_another_alphabet_asks_for_english_and_the_second_is_handed_of
     assert again.action == "handoff" and again.handoff_reason
 
 
+def test_an_order_number_in_another_alphabet_gets_that_orders_status():
+    facts = TurnFacts(routed("out_of_scope"), result(), found_order_number="FG-100060",
+                      order_number="FG-100060", other_alphabet="Cyrillic")
+    decision = decide_turn(facts, DialogueState(), suggestions=3)
+    assert decision.action == "order_not_found" and decision.order_number == "FG-100060"
+
+
 def test_an_order_number_asked_for_is_taken_whatever_the_alphabet():
     facts = TurnFacts(routed("out_of_scope"), result(), found_order_number="FG-100060",
                       order_number="FG-100060", other_alphabet="Chinese characters")
@@ -143,7 +150,7 @@ def sneaker() -> Product:
 def test_a_price_question_with_a_catalogue_photo_gets_that_products_details():
     """"how much is this?" reads as promotions without the picture; the matched photo says what it is about."""
     for prediction in (routed("promotions"), routed("product_question"), routed("out_of_scope"),
-                       IntentPrediction("payment_billing", 0.3, out_of_scope=True, router="fusion")):
+                       IntentPrediction("promotions", 0.3, out_of_scope=True, router="fusion")):
         decision = decide_turn(TurnFacts(prediction, result(), product=sneaker()), DialogueState(), suggestions=3)
         assert decision.action == "product" and "Court sneaker" in decision.text and "EUR 59.00" in decision.text
 
@@ -153,6 +160,10 @@ def test_a_catalogue_photo_with_words_about_something_else_follows_the_words():
     assert decide_turn(damaged, DialogueState(), suggestions=3).action == "answer"
     person = TurnFacts(routed("human_agent"), result(), product=sneaker())
     assert decide_turn(person, DialogueState(), suggestions=3).action == "handoff"
+    unsure_return = IntentPrediction("return_refund", 0.3, top_k=(("return_refund", 0.3),), out_of_scope=True,
+                                     router="fusion")
+    facts = TurnFacts(unsure_return, result(hit(7, "return_refund", 0.7)), product=sneaker())
+    assert decide_turn(facts, DialogueState(), suggestions=3).action == "answer"
 
 
 def test_product_prices_are_written_with_the_stores_currency():

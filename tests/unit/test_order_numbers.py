@@ -54,6 +54,17 @@ def test_order_numbers_of_digits_only(text, number):
     assert find_order_number(text, number_format=OrderNumberFormat(prefix="", digits=4)) == number
 
 
+@pytest.mark.parametrize(
+    ("text", "digits_only", "default"),
+    [("1001", "1001", None), ("it's 1001", "1001", None), ("100060", None, "FG-100060"),
+     ("sure: 100 060", None, "FG-100060"), ("10012", None, None), ("A1001", None, None)],
+)
+def test_digits_alone_count_only_when_the_number_was_asked_for(text, digits_only, default):
+    assert find_order_number(text, number_format=OrderNumberFormat("", 4), expecting=True) == digits_only
+    assert find_order_number(text, expecting=True) == default
+    assert find_order_number(text, number_format=OrderNumberFormat("", 4)) is None and find_order_number(text) is None
+
+
 def test_the_request_for_a_number_describes_the_format():
     assert "It starts with FG- followed by 6 digits (for example FG-123456)" in ask_order_number_text()
     assert "It has 4 digits (for example 1234)" in ask_order_number_text(OrderNumberFormat("", 4))
