@@ -155,15 +155,16 @@ def _wav_is_cut_off(head: bytes, size: int) -> bool:
 
 def _ogg_is_cut_off(data: bytes) -> bool:
     """Ogg pages state their own length, and a finished recording's last page is marked end of stream;
-    the length Ogg reports is read from the last page, so a cut file would otherwise pass as shorter."""
+    the length Ogg reports is read from the last page, so a cut file would otherwise pass as shorter.
+    Bytes after the end-of-stream page (padding some tools add) are not a cut."""
     position, flags = 0, 0
-    while position < len(data):
-        table_end = position + 27 + (data[position + 26] if position + 26 < len(data) else 0)
-        if data[position : position + 4] != b"OggS" or table_end > len(data):
+    while position + 27 <= len(data) and data[position : position + 4] == b"OggS":
+        table_end = position + 27 + data[position + 26]
+        page_end = table_end + sum(data[position + 27 : table_end])
+        if page_end > len(data):
             return True
-        flags = data[position + 5]
-        position = table_end + sum(data[position + 27 : table_end])
-    return position != len(data) or not flags & 0x04
+        flags, position = data[position + 5], page_end
+    return not flags & 0x04
 
 
 def _cut_off_message(path: Path) -> str:

@@ -101,6 +101,6 @@ def import_examples(path: Path) -> None:
         )
     skipped = f", {report.skipped} skipped as already stored" if report.skipped else ""
     typer.echo(
-        f"imported {report.added} examples ({report.images} with a picture){skipped}; "
+        f"imported {report.added} examples ({report.images} with a picture){skipped}{report.note}; "
         "run `assistant train` to use them"
     )

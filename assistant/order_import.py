@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import UserInputError
-from assistant.orders import OrderNumberFormat
+from assistant.orders import STATUS_PHRASES, OrderNumberFormat
 from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
 from knowledge_base.models import Order
 from knowledge_base.text_input import require_printable
@@ -80,15 +80,16 @@ def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) 
         raise UserInputError(f"the customer email {cells['customer_email']!r} is not an email address")
     if not fields["status"]:
         raise UserInputError("the status is empty")
-    fields["status"] = fields["status"].lower().replace(" ", "_")
+    fields["status"] = re.sub(r"[\s-]+", "_", fields["status"].lower())
+    if fields["status"] not in STATUS_PHRASES:
+        raise UserInputError(f"unknown status {cells['status']!r}; use one of: {', '.join(STATUS_PHRASES)}")
     if "shipping_country" in cells:
         fields["shipping_country"] = _country(cells["shipping_country"])
     for name in DATETIMES:
         if name in cells:
             fields[name] = _moment(cells[name], name, required=name == "placed_at")
     if "estimated_delivery" in cells:
-        moment = _moment(cells["estimated_delivery"], "estimated_delivery", required=False)
-        fields["estimated_delivery"] = moment.date() if moment else None
+        fields["estimated_delivery"] = _day(cells["estimated_delivery"])
     return fields
 
 
@@ -105,12 +106,22 @@ def _country(value: str) -> str:
 
 
 def _moment(value: str, name: str, *, required: bool) -> dt.datetime | None:
+    """A point in time, in UTC when the file gives a time zone."""
     if not value:
         if required:
             raise UserInputError(f"the {name} date is empty")
         return None
+    moment = _parsed(value, name)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _day(value: str) -> dt.date | None:
+    """A calendar day as written, whatever time or time zone follows it."""
+    return _parsed(value, "estimated_delivery").date() if value else None
+
+
+def _parsed(value: str, name: str) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(value)
     except ValueError as error:
         raise UserInputError(f"the {name} date {value!r} is not a date like 2026-11-20 or 2026-11-20 14:30") from error
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment

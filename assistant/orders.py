@@ -79,7 +79,7 @@ def _patterns(number_format: OrderNumberFormat, expecting: bool) -> tuple[re.Pat
     return tuple(patterns)
 
 
-_STATUS_PHRASES = {
+STATUS_PHRASES = {
     "pending": "has been received and is waiting for payment to be confirmed",
     "paid": "is paid and waiting to be packed",
     "processing": "is being packed in our warehouse",
@@ -135,7 +135,7 @@ def unknown_order_text(order_number: str, number_format: OrderNumberFormat = Ord
 
 def describe_order(order: Order) -> str:
     """What a customer wants to know about their order: status, carrier and tracking, delivery date."""
-    phrase = _STATUS_PHRASES.get(order.status, f"has the status '{order.status.replace('_', ' ')}'")
+    phrase = STATUS_PHRASES.get(order.status, f"has the status '{order.status.replace('_', ' ')}'")
     parts = [f"Your order {order.order_number} (placed {_day(order.placed_at)}) {phrase}."]
     if order.carrier and order.tracking_number:
         parts.append(f"It travels with {order.carrier}, tracking number {order.tracking_number}.")

@@ -23,6 +23,9 @@ DELIMITERS = (",", ";", "\t")
 _MULTIBYTE_RUN = re.compile(r"[^\x00-\x7f]{4,}")
 """Four non-ASCII characters in a row: Western European text read as Windows-1252 has hardly any, text in
 a multi-byte encoding (Shift-JIS, GBK, EUC-KR, ...) read as Windows-1252 is full of them."""
+_UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]")
+"""UTF-8 for accented letters and typographic signs (ü, é, ’, –, €): in Windows-1252 text these byte pairs
+would be Â or Ã followed by a sign, or â€, which no one writes."""
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
@@ -75,7 +78,7 @@ def decode_csv(raw: bytes) -> CsvText:
         if western is None:
             raise UserInputError(
                 f"The file is not UTF-8 text (byte {error.start} cannot be read) and not Western European "
-                "Windows-1252 text either; save it as 'CSV UTF-8' and import again."
+                "Windows-1252 text either (or it mixes the two); save it as 'CSV UTF-8' and import again."
             ) from error
         return CsvText(western, "Windows-1252")
 
@@ -94,6 +97,8 @@ def _decoded(raw: bytes, codec: str, name: str) -> str:
 
 
 def _western_european(raw: bytes) -> str | None:
+    if _UTF8_SEQUENCE.search(raw):  # UTF-8 text with a stray byte: read as Windows-1252 it would be garbled
+        return None
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import ImageError, UserInputError
 from assistant.images import ImageLimits, load_image, store_png
-from knowledge_base.csv_table import CsvRow, check_rows, read_csv_text, read_table
+from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
 from knowledge_base.repositories.intents import intent_names
 from knowledge_base.repositories.training_examples import (
     LabelledMessage,
@@ -33,6 +33,8 @@ class ExampleImport:
     images: int
     skipped: int = 0
     """Rows already stored, or repeated in the file."""
+    note: str = ""
+    """How the file was read, when that is worth saying (its encoding)."""
 
 
 def import_intent_examples(
@@ -40,15 +42,15 @@ def import_intent_examples(
 ) -> ExampleImport:
     if not path.is_file():
         raise UserInputError(f"There is no file {path}.")
-    table = read_table(read_csv_text(path.read_bytes()), required=("text", "intent"), expected=COLUMNS,
-                       what="example")
+    decoded = decode_csv(path.read_bytes())
+    table = read_table(decoded.text, required=("text", "intent"), expected=COLUMNS, what="example")
     known = set(intent_names(session=session))
     checked = check_rows(table, lambda row: _check(row, known, path.parent, limits))
     examples = [LabelledMessage(text, intent, _store(image, image_dir)) for text, intent, image in checked]
     new = _not_stored(session, examples)
     add_training_examples(session=session, examples=new, source=path.name)
     with_image = sum(1 for example in new if example.image_path is not None)
-    return ExampleImport(len(new), with_image, len(examples) - len(new))
+    return ExampleImport(len(new), with_image, len(examples) - len(new), decoded.note)
 
 
 def _not_stored(session: Session, examples: list[LabelledMessage]) -> list[LabelledMessage]:

@@ -85,3 +85,11 @@ def test_a_control_character_in_the_text_is_refused_with_its_row(sessions, tmp_p
     with pytest.raises(CsvImportError, match=r"row 3: The text contains an invisible control character \(U\+0000\)"):
         run_import(sessions, path, tmp_path)
     assert stored(sessions) == []
+
+
+def test_a_windows_1252_file_is_read_and_says_so(sessions, tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_bytes("text,intent\nmy card’s refused,payment_billing\n".encode("cp1252"))
+    report = run_import(sessions, path, tmp_path)
+    assert report.added == 1 and "read as Windows-1252 text" in report.note
+    assert [example.text for example in stored(sessions)] == ["my card’s refused"]

@@ -136,6 +136,13 @@ def test_wav_whose_header_counts_a_few_bytes_too_many_is_read(tmp_path, speech_w
     assert 3.0 < len(load_voice_note(path, OPTIONS)) / 16000 < 5.0
 
 
+def test_ogg_with_padding_after_its_last_page_is_read(tmp_path, speech_wav):
+    source = samples.encode(speech_wav, "ogg", tmp_path / "full.ogg")
+    padded = tmp_path / "padded.ogg"
+    padded.write_bytes(source.read_bytes() + bytes(16))
+    assert 3.0 < len(load_voice_note(padded, OPTIONS)) / 16000 < 5.0
+
+
 def test_m4a_cut_before_its_index_is_corrupt(tmp_path, speech_wav):
     source = samples.encode(speech_wav, "m4a", tmp_path / "full.m4a")
     path = samples.truncated(source, tmp_path / "cut.m4a", keep_fraction=0.6)

@@ -136,6 +136,12 @@ def test_other_encodings_are_refused_with_advice(text, codec):
         read_csv_text(text.encode(codec))
 
 
+def test_utf8_with_one_stray_windows_1252_byte_is_refused_rather_than_garbled():
+    raw = "question,answer\nLieferung nach München?,2–3 Tage\n".encode("utf-8") + b"Don\x92t,x\n"
+    with pytest.raises(UserInputError, match="not UTF-8.*or it mixes the two"):
+        read_csv_text(raw)
+
+
 def test_broken_utf16_is_refused_with_advice():
     with pytest.raises(UserInputError, match="starts as UTF-16 text but byte 4 cannot be read"):
         read_csv_text(b"\xff\xfeq\x00\x00\xdc")

@@ -33,9 +33,12 @@ def test_orders_are_stored_in_the_stores_format_with_their_dates(sessions, tmp_p
     report = run_import(sessions, tmp_path, HEADER + (
         "ACM-20417,ana@example.com,shipped,2026-11-18,DHL,JD0001,de,2026-11-25\n"
         "acm 20418,ben@example.com,Out for delivery,2026-11-19T10:30:00+01:00,UPS,1Z999,FR,\n"
+        "ACM-20419,cy@example.com,in-transit,2026-11-19,UPS,1Z998,FR,2026-11-25T00:00:00+01:00\n"
     ))
-    assert (report.added, report.updated) == (2, 0)
+    assert (report.added, report.updated) == (3, 0)
     orders = stored(sessions)
+    third = orders["ACM-20419"]
+    assert (third.status, third.estimated_delivery) == ("in_transit", dt.date(2026, 11, 25))  # the day as written
     first, second = orders["ACM-20417"], orders["ACM-20418"]
     assert (first.status, first.carrier, first.shipping_country) == ("shipped", "DHL", "DE")
     assert first.estimated_delivery == dt.date(2026, 11, 25) and first.placed_at == dt.datetime(2026, 11, 18)
@@ -70,9 +73,11 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(sessions, tmp_path):
             "ACM-20421,e@example.com,paid,18/11/2026,,,,\n"
             "ACM-20422,f@example.com,paid,2026-11-18,,,Germany,\n"
             "ACM-20423,g@example.com,paid,,,,,\n"
+            "ACM-20424,h@example.com,Completed,2026-11-18,,,,\n"
         ))
     problems = caught.value.problems
-    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9]
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert "unknown status 'Completed'; use one of: pending, paid, processing, shipped" in problems[10]
     assert "the order number 'FG-100060' does not look like ACM-12345" in problems[3]
     assert "the same order number as row 2" in problems[4]
     assert "'not an email' is not an email address" in problems[5]
