@@ -35,9 +35,12 @@ HANDOFF_TEXT = (
     "usually within a few minutes during opening hours; you can keep this page open."
 )
 BROWSER_KEY = "ferngrove-conversation"
-UPLOAD_TYPES = ["image", "audio", ".webm", ".caf"]
-"""What the chat's upload takes. Gradio checks a file's type by its name: Python takes .webm (a browser
-recorder's voice note) for video and knows no type for .caf (Apple's voice messages)."""
+UPLOAD_TYPES = ["image", "audio", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".heic", ".heif", ".avif",
+                ".wav", ".mp3", ".ogg", ".oga", ".opus", ".webm", ".m4a", ".3gp", ".aac", ".amr", ".caf",
+                ".aif", ".aiff", ".flac"]
+"""What the chat's upload takes. Gradio checks a file's type by its name, through the host's table of
+media types, which may be missing (a slim container) and never knows .caf; and it takes .webm (a browser
+recorder's voice note) for video. So every accepted suffix is named; the content decides afterwards."""
 
 
 def load_view(runtime: Runtime, conversation_id: str | None) -> ChatView:

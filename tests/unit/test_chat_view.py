@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from knowledge_base.models import Message
 from ui.chat_view import answer_markdown
 
@@ -23,13 +25,19 @@ def test_other_actions_show_the_routers_confidence():
     assert answer_markdown(message("order_status", 0.91, [])).endswith("*(high confidence)*")
 
 
-def test_the_chat_upload_takes_every_accepted_voice_note_and_picture_format():
+@pytest.mark.parametrize("host_types", [True, False])  # False: a host without /etc/mime.types
+def test_the_chat_upload_takes_every_accepted_voice_note_and_picture_format(monkeypatch, host_types):
+    import mimetypes
+
     from gradio_client.utils import is_valid_file
+
+    if not host_types:
+        monkeypatch.setattr(mimetypes, "guess_type", mimetypes.MimeTypes(filenames=()).guess_type)
 
     from ui.chat import UPLOAD_TYPES
     from ui.chat_view import STORED_AUDIO_SUFFIXES
 
     names = [f"note{suffix}" for suffix in sorted(STORED_AUDIO_SUFFIXES | {".3gp", ".aif", ".opus"})]
-    names += ["photo.png", "photo.jpg", "photo.webp", "photo.gif"]
+    names += ["photo.png", "photo.jpg", "photo.JPG", "photo.webp", "photo.gif", "photo.heic", "photo.avif"]
     assert [name for name in names if not is_valid_file(name, UPLOAD_TYPES)] == []
     assert not is_valid_file("notes.pdf", UPLOAD_TYPES)
