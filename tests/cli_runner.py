@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -24,3 +25,9 @@ def run_json(data_dir: Path, *args: str):
 
 def ask(data_dir: Path, *args: str) -> dict:
     return run_json(data_dir, "ask", *args)
+
+
+def no_traceback_of_ours(stderr: str) -> bool:
+    """True when ``stderr`` shows no traceback through this project's code. The runner captures the whole
+    process's stderr, where a web server thread of another test may log its own."""
+    return not re.search(r'File "[^"]*/(assistant|knowledge_base|ui)/', stderr)

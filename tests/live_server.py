@@ -57,3 +57,6 @@ def running_server(runtime: Runtime) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        if thread.is_alive():  # connections still open: close them, so the server ends with its test
+            server.force_exit = True
+            thread.join(timeout=15)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_runner import run, ask
+from tests.cli_runner import ask, no_traceback_of_ours, run
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def test_asking_for_a_person_opens_a_ticket(data_dir):
 
 def test_unknown_conversation_id_is_a_clear_error(data_dir):
     result = run(data_dir, "ask", "hello", "--conversation", "no-such-id", code=2)
-    assert "error: There is no conversation 'no-such-id'" in result.stderr and "Traceback" not in result.stderr
+    assert "error: There is no conversation 'no-such-id'" in result.stderr and no_traceback_of_ours(result.stderr)
 
 
 def test_a_message_in_another_alphabet_asks_for_english_then_a_person(data_dir):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 
 from tests import databases
-from tests.cli_runner import run, run_json
+from tests.cli_runner import no_traceback_of_ours, run, run_json
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ def test_export_import_round_trip(data_dir, tmp_path):
 def test_bad_input_exits_2_with_a_clear_message(data_dir, args, message):
     result = run(data_dir, *args, code=2)
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert no_traceback_of_ours(result.stderr)
 
 
 def test_duplicate_question_is_refused(data_dir):
