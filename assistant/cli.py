@@ -191,10 +191,10 @@ def products_import(path: Path) -> None:
 def orders_import(path: Path) -> None:
     """Import a CSV (order_number,customer_email,status,placed_at[,...]); all rows or none."""
     from assistant.order_import import import_orders
-    from assistant.orders import OrderNumberFormat
+    from assistant.orders import order_number_format
 
     runtime = start_runtime()
-    number_format = OrderNumberFormat(runtime.settings.order_prefix, runtime.settings.order_digits)
+    number_format = order_number_format(runtime.settings)
     with session_scope(runtime.sessions) as session:
         report = import_orders(session=session, path=path, number_format=number_format)
     typer.echo(f"imported {report.summary()}")

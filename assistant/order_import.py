@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import UserInputError
 from assistant.orders import STATUS_PHRASES, OrderNumberFormat
-from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
+from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.models import Order
 from knowledge_base.text_input import require_printable
 
@@ -42,13 +42,10 @@ class OrderImport:
 
 
 def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
-    if not path.is_file():
-        raise UserInputError(f"There is no file {path}.")
-    decoded = decode_csv(path.read_bytes())
-    table = read_table(decoded.text, required=REQUIRED, expected=COLUMNS, what="order")
+    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="order")
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, number_format))
-    report = OrderImport(note=decoded.note)
+    report = OrderImport(note=note)
     with session.begin_nested():
         for fields in checked:
             order = session.scalar(select(Order).where(Order.order_number == fields["order_number"]))

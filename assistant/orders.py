@@ -54,6 +54,11 @@ class OrderNumberFormat:
         return f"It has {self.digits} digits (for example {self.example})"
 
 
+def order_number_format(settings) -> OrderNumberFormat:
+    """The store's format from its settings (ASSISTANT_ORDER_PREFIX, ASSISTANT_ORDER_DIGITS)."""
+    return OrderNumberFormat(settings.order_prefix, settings.order_digits)
+
+
 @functools.lru_cache(maxsize=16)
 def _patterns(number_format: OrderNumberFormat, expecting: bool) -> tuple[re.Pattern, ...]:
     rest = number_format.digits - 1

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
-from assistant.orders import OrderNumberFormat, find_order_number
+from assistant.orders import find_order_number, order_number_format
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
 from assistant.routing import IntentRouter
@@ -93,7 +93,7 @@ class Assistant:
     @property
     def style(self) -> StoreStyle:
         settings = self.settings
-        return StoreStyle(settings.currency, OrderNumberFormat(settings.order_prefix, settings.order_digits))
+        return StoreStyle(settings.currency, order_number_format(settings))
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()

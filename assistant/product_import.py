@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import ImageError, UserInputError
 from assistant.images import ImageLimits, load_image, store_png
-from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
+from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.models import Product
 from knowledge_base.seed import PRODUCT_PHOTO_DIR
 from knowledge_base.text_input import require_printable
@@ -54,13 +54,10 @@ class _Checked:
 
 
 def import_products(*, session: Session, path: Path, data_dir: Path, limits: ImageLimits) -> ProductImport:
-    if not path.is_file():
-        raise UserInputError(f"There is no file {path}.")
-    decoded = decode_csv(path.read_bytes())
-    table = read_table(decoded.text, required=REQUIRED, expected=COLUMNS, what="product")
+    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="product")
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, path.parent, limits))
-    report = ProductImport(note=decoded.note)
+    report = ProductImport(note=note)
     with session.begin_nested():
         for item in checked:
             _write(session, item, data_dir, limits, report)

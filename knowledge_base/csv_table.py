@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from knowledge_base.errors import CsvImportError, UserInputError
@@ -104,6 +105,14 @@ def _western_european(raw: bytes) -> str | None:
     except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
         return None
     return None if _MULTIBYTE_RUN.search(text) else text
+
+
+def read_table_file(path: Path, *, required: Sequence[str], expected: Sequence[str], what: str) -> tuple[CsvTable, str]:
+    """The table in the CSV file at ``path``, and the note on how it was read (``CsvText.note``)."""
+    if not path.is_file():
+        raise UserInputError(f"There is no file {path}.")
+    decoded = decode_csv(path.read_bytes())
+    return read_table(decoded.text, required=required, expected=expected, what=what), decoded.note
 
 
 def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], what: str) -> CsvTable:

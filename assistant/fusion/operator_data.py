@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import ImageError, UserInputError
 from assistant.images import ImageLimits, load_image, store_png
-from knowledge_base.csv_table import CsvRow, check_rows, decode_csv, read_table
+from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.repositories.intents import intent_names
 from knowledge_base.repositories.training_examples import (
     LabelledMessage,
@@ -40,17 +40,14 @@ class ExampleImport:
 def import_intent_examples(
     *, session: Session, path: Path, image_dir: Path, limits: ImageLimits
 ) -> ExampleImport:
-    if not path.is_file():
-        raise UserInputError(f"There is no file {path}.")
-    decoded = decode_csv(path.read_bytes())
-    table = read_table(decoded.text, required=("text", "intent"), expected=COLUMNS, what="example")
+    table, note = read_table_file(path, required=("text", "intent"), expected=COLUMNS, what="example")
     known = set(intent_names(session=session))
     checked = check_rows(table, lambda row: _check(row, known, path.parent, limits))
     examples = [LabelledMessage(text, intent, _store(image, image_dir)) for text, intent, image in checked]
     new = _not_stored(session, examples)
     add_training_examples(session=session, examples=new, source=path.name)
     with_image = sum(1 for example in new if example.image_path is not None)
-    return ExampleImport(len(new), with_image, len(examples) - len(new), decoded.note)
+    return ExampleImport(len(new), with_image, len(examples) - len(new), note)
 
 
 def _not_stored(session: Session, examples: list[LabelledMessage]) -> list[LabelledMessage]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.errors import UserInputError
 from assistant.images import image_limits
 from assistant.order_import import import_orders
-from assistant.orders import OrderNumberFormat
+from assistant.orders import order_number_format
 from assistant.product_import import import_products
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
@@ -74,7 +74,7 @@ def import_order_file(runtime: Runtime, path: str | None) -> str:
         if not path:
             raise UserInputError("Choose a CSV file of orders to import first.")
         settings = runtime.settings
-        number_format = OrderNumberFormat(settings.order_prefix, settings.order_digits)
+        number_format = order_number_format(settings)
         with session_scope(runtime.sessions) as session:
             report = import_orders(session=session, path=Path(path), number_format=number_format)
         return f"Imported {report.summary()}."
