@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant import cli_backup, cli_faq, cli_router, cli_staff
+from assistant import cli_backup, cli_catalogue, cli_faq, cli_router, cli_staff
 from assistant.cli_common import print_json, reports_errors, start_runtime
 from assistant.types import UserTurn
 from knowledge_base.db import session_scope
@@ -17,10 +17,8 @@ from knowledge_base.seed import seed_demo_store
 app = typer.Typer(help="Self-hosted multimodal customer-service assistant.", no_args_is_help=True)
 app.add_typer(cli_faq.app, name="faq")
 app.add_typer(cli_staff.app, name="staff")
-products_app = typer.Typer(help="Catalogue products.", no_args_is_help=True)
-app.add_typer(products_app, name="products")
-orders_app = typer.Typer(help="The store's orders.", no_args_is_help=True)
-app.add_typer(orders_app, name="orders")
+app.add_typer(cli_catalogue.products_app, name="products")
+app.add_typer(cli_catalogue.orders_app, name="orders")
 cli_router.register(app)
 cli_backup.register(app)
 
@@ -146,58 +144,6 @@ def transcribe(audio: Path, json_output: JsonFlag = False) -> None:
     typer.echo(f"[{transcript.language} {transcript.language_probability:.2f}] {transcript.text}")
     if transcript.english_text:
         typer.echo(f"[en] {transcript.english_text}")
-
-
-@products_app.command("search")
-@reports_errors
-def products_search(
-    image: Annotated[Path, typer.Option(help="A photo of the item.")],
-    k: Annotated[int, typer.Option("--k", min=1, max=50)] = 5,
-    json_output: JsonFlag = False,
-) -> None:
-    """Find the catalogue products that look most like a photo."""
-    from assistant.products import product_hit_json
-
-    runtime = start_runtime()
-    embedder = runtime.product_index.embedder
-    vector = embedder.embed_photos([image])[0]
-    with session_scope(runtime.sessions) as session:
-        hits = [product_hit_json(h) for h in runtime.product_index.search(session, vector, k=k)]
-    if json_output:
-        print_json({"hits": hits})
-        return
-    for rank, hit in enumerate(hits, start=1):
-        price = f"{runtime.settings.currency} {hit['price']:.2f}"
-        typer.echo(f"{rank}. [{hit['score']:.3f}] {hit['sku']} {hit['name']} ({hit['category']}, {price})")
-
-
-@products_app.command("import")
-@reports_errors
-def products_import(path: Path) -> None:
-    """Import a CSV (sku,name,category,price[,description,sizes,stock,photos]); all rows or none."""
-    from assistant.images import image_limits
-    from assistant.product_import import import_products
-
-    runtime = start_runtime()
-    settings = runtime.settings
-    with session_scope(runtime.sessions) as session:
-        report = import_products(session=session, path=path, data_dir=settings.data_dir, limits=image_limits(settings))
-        embedded = runtime.product_index.sync(session)
-    typer.echo(f"imported {report.summary()}; {embedded} photos embedded for photo search")
-
-
-@orders_app.command("import")
-@reports_errors
-def orders_import(path: Path) -> None:
-    """Import a CSV (order_number,customer_email,status,placed_at[,...]); all rows or none."""
-    from assistant.order_import import import_orders
-    from assistant.orders import order_number_format
-
-    runtime = start_runtime()
-    number_format = order_number_format(runtime.settings)
-    with session_scope(runtime.sessions) as session:
-        report = import_orders(session=session, path=path, number_format=number_format)
-    typer.echo(f"imported {report.summary()}")
 
 
 @app.command()

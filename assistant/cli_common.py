@@ -7,7 +7,7 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,6 +15,7 @@ import typer
 
 from assistant.errors import AssistantError, UserInputError
 from assistant.runtime import Runtime
+from knowledge_base.db import session_scope
 
 
 def start_runtime() -> Runtime:
@@ -48,6 +49,18 @@ def _file_problem(path: Path, error: OSError, *, writing: bool) -> UserInputErro
         missing = f"the folder {path.parent} does not exist" if writing else "there is no such file"
         return UserInputError(f"Cannot {'write' if writing else 'read'} {path}: {missing}.")
     return UserInputError(f"Cannot {'write' if writing else 'read'} {path}: {error.strerror or error}.")
+
+
+def export_to(path: Path | None, write: Callable[..., int], what: str) -> None:
+    """Run an exporter ``write(session=, stream=)`` into a file, or onto stdout when no file is named."""
+    runtime = start_runtime()
+    with session_scope(runtime.sessions) as session:
+        if path is None:
+            write(session=session, stream=sys.stdout)
+            return
+        with open_output_file(path) as stream:
+            count = write(session=session, stream=stream)
+    typer.echo(f"exported {count} {what} to {path}")
 
 
 def print_json(payload: Any) -> None:

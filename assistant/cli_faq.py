@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from assistant.cli_common import open_output_file, print_json, read_input_file, reports_errors, start_runtime
+from assistant.cli_common import export_to, print_json, read_input_file, reports_errors, start_runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faq_csv import decode_csv, export_faqs_csv, import_faqs_csv
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, list_faqs, update_faq
@@ -125,11 +124,4 @@ def import_command(path: Path) -> None:
 @reports_errors
 def export(path: Annotated[Path | None, typer.Argument(help="File to write; stdout if left out.")] = None) -> None:
     """Export every entry as CSV."""
-    runtime = start_runtime()
-    with session_scope(runtime.sessions) as session:
-        if path is None:
-            export_faqs_csv(session=session, stream=sys.stdout)
-            return
-        with open_output_file(path) as stream:
-            count = export_faqs_csv(session=session, stream=stream)
-    typer.echo(f"exported {count} entries to {path}")
+    export_to(path, export_faqs_csv, "entries")

@@ -125,6 +125,7 @@ class ProductImageIndex:
             ProductHit(pid, products[pid].sku, products[pid].name, products[pid].category,
                        round(score, 6), products[pid].price, photo)
             for pid, (score, photo) in best.items()
+            if pid in products  # removed since the vectors were loaded
         ]
 
     def _current(self, session: Session) -> _Matrix:

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from knowledge_base.models import Order, Product
 
 
-def search_products(*, session: Session, contains: str = "", limit: int = 200) -> list[Product]:
-    """Products whose SKU, name, category or description contains the text (all when it is empty)."""
+def search_products(*, session: Session, contains: str = "", limit: int | None = 200) -> list[Product]:
+    """Products whose SKU, name, category or description contains the text (all when it is empty), at most
+    ``limit`` (None: no limit)."""
     query = select(Product).order_by(Product.sku).limit(limit)
     pattern = _pattern(contains)
     if pattern:
@@ -21,7 +22,7 @@ def search_products(*, session: Session, contains: str = "", limit: int = 200) -
     return list(session.scalars(query))
 
 
-def search_orders(*, session: Session, contains: str = "", limit: int = 200) -> list[Order]:
+def search_orders(*, session: Session, contains: str = "", limit: int | None = 200) -> list[Order]:
     """Orders whose number, customer email or name, status or tracking number contains the text,
     newest first (all when it is empty)."""
     query = select(Order).order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)

@@ -1,5 +1,5 @@
 """Staff in the console: an FAQ entry made from the unanswered queue answers the next customer, CSV
-export, the catalogue search and the analytics charts."""
+export, the catalogue search, exports and removals, and the analytics charts."""
 
 from __future__ import annotations
 
@@ -67,6 +67,20 @@ def test_orders_search_and_analytics_charts(live_server, staff_page, shot):
     search.press("Enter")
     staff_page.get_by_text("FG-100060").wait_for()
     shot(staff_page, "orders")
+    staff_page.get_by_text("Export and remove orders").click()
+    staff_page.get_by_role("button", name="Export all orders (CSV)").click()
+    staff_page.locator('#order-download [aria-label="orders.csv"]').wait_for()
+    with staff_page.expect_download() as download:
+        staff_page.locator("#order-download [data-testid=download-link]").click()
+    assert download.value.path().read_text(encoding="utf-8").count("\nFG-") == 62
+    staff_page.locator("#order-remove textarea, #order-remove input").first.fill("FG-104435")
+    staff_page.get_by_role("button", name="Remove these orders").click()
+    staff_page.locator("#order-remove-status", has_text="Removed 1 orders: FG-104435.").wait_for()
+    shot(staff_page, "order-removed")
+    search.fill("FG-1044")
+    search.press("Enter")
+    staff_page.locator("#orders-table span:visible", has_text="FG-104418").first.wait_for()
+    assert "FG-104435" not in staff_page.locator("#orders-table").inner_text()
     open_tab(staff_page, "Analytics")
     staff_page.locator("#tab-analytics").get_by_role("button", name="Refresh").click()
     staff_page.locator("#analytics-summary", has_text="conversations since").wait_for()

@@ -1,4 +1,5 @@
-"""The console's product and order imports: a CSV uploaded together with its photos, and an orders CSV."""
+"""The console's product and order imports (a CSV uploaded together with its photos, an orders CSV), exports
+and removals."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from skimage import data as photos
 
 from assistant.runtime import Runtime
 from tests import databases
-from ui.console.catalogue import import_order_file, import_product_files, orders_frame, products_frame
+from assistant.catalogue_admin import export_orders_csv, export_products_csv
+from ui.console.catalogue import (
+    export_file,
+    import_order_file,
+    import_product_files,
+    orders_frame,
+    products_frame,
+    remove_order_numbers,
+    remove_product_skus,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +67,25 @@ def test_an_orders_csv_is_imported_and_listed(runtime, tmp_path):
     row = orders_frame(runtime.sessions).iloc[0]
     assert (row["order"], row["status"], row["total"]) == ("FG-300001", "paid", "")
     assert import_order_file(runtime, None) == "Not done: Choose a CSV file of orders to import first."
+
+
+def test_products_and_orders_are_exported_and_removed_from_the_console(runtime, tmp_path):
+    csv_file = uploaded(tmp_path, "products.csv", lambda p: p.write_text(
+        "sku,name,category,price,photos\nMUG-1,Coffee mug,Homeware,12.50,mug.png\nMUG-2,Tea mug,Homeware,9,\n",
+        encoding="utf-8"))
+    photo = uploaded(tmp_path, "mug.png", lambda p: Image.fromarray(photos.coffee()).save(p))
+    import_product_files(runtime, [csv_file, photo])
+    orders = uploaded(tmp_path, "orders.csv", lambda p: p.write_text(
+        "order_number,customer_email,status,placed_at\nFG-300001,ana@example.com,paid,2026-11-20\n", encoding="utf-8"))
+    import_order_file(runtime, orders)
+    exported = Path(export_file(runtime.sessions, export_products_csv, "products.csv")).read_text(encoding="utf-8")
+    assert exported.splitlines()[1] == "MUG-1,Coffee mug,Homeware,12.50,,,"
+    assert "FG-300001,ana@example.com,paid,2026-11-20 00:00" in Path(
+        export_file(runtime.sessions, export_orders_csv, "orders.csv")).read_text(encoding="utf-8")
+    assert remove_product_skus(runtime, "MUG-1, MUG-9") == (
+        "Not done: Nothing was removed: no product has the SKU 'MUG-9'. Check the product list.")
+    assert remove_product_skus(runtime, "") == "Not done: Name the products to remove by SKU."
+    assert remove_product_skus(runtime, "MUG-1,\nMUG-2") == "Removed 2 products: MUG-1, MUG-2; 1 photo files deleted."
+    assert products_frame(runtime.sessions).empty
+    assert remove_order_numbers(runtime.sessions, "FG-300001") == "Removed 1 orders: FG-300001."
+    assert orders_frame(runtime.sessions).empty

@@ -1,5 +1,5 @@
-"""Products and orders: tables with search, and imports (a product CSV together with its photos, an
-orders CSV) that work as `assistant products import` and `assistant orders import` do."""
+"""Products and orders: tables with search; imports (a product CSV together with its photos, an orders CSV),
+exports and removals that work as the `assistant products ...` and `assistant orders ...` commands do."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ import gradio as gr
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.catalogue_admin import (
+    export_orders_csv,
+    export_products_csv,
+    remove_orders,
+    remove_products,
+    split_names,
+)
 from assistant.errors import UserInputError
 from assistant.images import image_limits
 from assistant.order_import import import_orders
@@ -82,12 +89,43 @@ def import_order_file(runtime: Runtime, path: str | None) -> str:
     return attempt(work)
 
 
+def remove_product_skus(runtime: Runtime, text: str | None) -> str:
+    def work() -> str:
+        removal = remove_products(sessions=runtime.sessions, skus=split_names(text or ""),
+                                  data_dir=runtime.settings.data_dir)
+        return _sentence(removal.summary("products"))
+
+    return attempt(work)
+
+
+def remove_order_numbers(sessions: sessionmaker[Session], text: str | None) -> str:
+    def work() -> str:
+        with session_scope(sessions) as session:
+            removal = remove_orders(session=session, numbers=split_names(text or ""))
+        return _sentence(removal.summary("orders"))
+
+    return attempt(work)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def export_file(sessions: sessionmaker[Session], write, name: str) -> str:
+    """Writes an export into a fresh folder for download; returns its path."""
+    path = Path(tempfile.mkdtemp(prefix="export-")) / name
+    with session_scope(sessions) as session, path.open("w", encoding="utf-8", newline="") as stream:
+        write(session=session, stream=stream)
+    return str(path)
+
+
 def build_catalogue_tab(runtime: Runtime) -> None:
     sessions = runtime.sessions
     with gr.Tabs():
         with gr.Tab("Products"):
             product_search = gr.Textbox(label="Search SKU, name, category or description", elem_id="product-search")
-            products = gr.Dataframe(lambda: products_frame(sessions), interactive=False, wrap=True, max_height=500)
+            products = gr.Dataframe(lambda: products_frame(sessions), interactive=False, wrap=True, max_height=500,
+                                    elem_id="products-table")
             product_search.submit(lambda text: products_frame(sessions, text or ""), [product_search], products)
             with gr.Accordion("Import products", open=False):
                 gr.Markdown("Columns `sku,name,category,price,description,sizes,stock,photos` (sizes `S|M`, "
@@ -97,13 +135,26 @@ def build_catalogue_tab(runtime: Runtime) -> None:
                                         elem_id="product-upload")
                 product_import = gr.Button("Import")
                 product_status = gr.Markdown(elem_id="product-import-status")
+            with gr.Accordion("Export and remove products", open=False):
+                product_export = gr.Button("Export all products (CSV, photos left out)")
+                product_download = gr.File(label="Export", interactive=False, elem_id="product-download")
+                product_skus = gr.Textbox(label="SKUs to remove, separated by commas or spaces",
+                                          elem_id="product-remove")
+                product_remove = gr.Button("Remove these products", variant="stop")
+                product_removed = gr.Markdown(elem_id="product-remove-status")
             product_import.click(
                 lambda files, text: (import_product_files(runtime, files), products_frame(sessions, text or "")),
                 [product_files, product_search], [product_status, products])
+            product_export.click(lambda: export_file(sessions, export_products_csv, "products.csv"),
+                                 None, product_download)
+            product_remove.click(
+                lambda skus, text: (remove_product_skus(runtime, skus), products_frame(sessions, text or "")),
+                [product_skus, product_search], [product_removed, products])
         with gr.Tab("Orders"):
             order_search = gr.Textbox(label="Search order number, customer, email, status or tracking number",
                                       elem_id="order-search")
-            orders = gr.Dataframe(lambda: orders_frame(sessions), interactive=False, wrap=True, max_height=500)
+            orders = gr.Dataframe(lambda: orders_frame(sessions), interactive=False, wrap=True, max_height=500,
+                                  elem_id="orders-table")
             order_search.submit(lambda text: orders_frame(sessions, text or ""), [order_search], orders)
             with gr.Accordion("Import orders", open=False):
                 gr.Markdown("Columns `order_number,customer_email,status,placed_at` and optionally "
@@ -113,6 +164,17 @@ def build_catalogue_tab(runtime: Runtime) -> None:
                                      elem_id="order-upload")
                 order_import = gr.Button("Import")
                 order_status = gr.Markdown(elem_id="order-import-status")
+            with gr.Accordion("Export and remove orders", open=False):
+                order_export = gr.Button("Export all orders (CSV)")
+                order_download = gr.File(label="Export", interactive=False, elem_id="order-download")
+                order_numbers = gr.Textbox(label="Order numbers to remove, separated by commas or spaces",
+                                           elem_id="order-remove")
+                order_remove = gr.Button("Remove these orders", variant="stop")
+                order_removed = gr.Markdown(elem_id="order-remove-status")
             order_import.click(
                 lambda path, text: (import_order_file(runtime, path), orders_frame(sessions, text or "")),
                 [order_file, order_search], [order_status, orders])
+            order_export.click(lambda: export_file(sessions, export_orders_csv, "orders.csv"), None, order_download)
+            order_remove.click(
+                lambda numbers, text: (remove_order_numbers(sessions, numbers), orders_frame(sessions, text or "")),
+                [order_numbers, order_search], [order_removed, orders])
