@@ -4,7 +4,8 @@ An import is atomic: every row is checked first, and if any row is bad nothing i
 names each bad row number (the header is row 1). A row whose question already exists updates that entry;
 a column left out of the file (intent, alternates, tags, active) or an empty intent cell leaves that part
 of existing entries as it is, and a row that matches its entry exactly is left alone. A new entry without
-an intent gets the one the caller's ``guess_intent`` reads from its question and alternates.
+an intent gets the one the caller's ``guess_intent`` reads from its question and alternates. A question or
+answer written in HTML (a help centre's export) is turned into Markdown first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.csv_table import CsvRow, decode_csv, overflow_problem, read_csv_text, read_table
 from knowledge_base.errors import CsvImportError, UserInputError
+from knowledge_base.html_text import html_to_markdown, looks_like_html
 from knowledge_base.repositories.faqs import (
     FaqFields,
     add_faq,
@@ -45,10 +47,14 @@ class ImportReport:
     faq_ids: list[int] = field(default_factory=list)
     guessed: list[tuple[str, str]] = field(default_factory=list)
     """(question, intent) of each new entry whose intent was guessed."""
+    from_html: int = 0
+    """Rows whose answer (or question) was written in HTML and was turned into Markdown."""
 
     def summary(self) -> str:
         total = self.added + self.updated + self.unchanged
         text = f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        if self.from_html:
+            text += f"; {self.from_html} rows converted from HTML to Markdown"
         if self.guessed:
             text += f"; intent guessed for {len(self.guessed)} new entries (check them in the FAQ list)"
         return text
@@ -83,8 +89,15 @@ def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | 
     problems: dict[int, str] = {}
     seen: dict[str, int] = {}
     valid_rows: list[tuple[int, FaqFields]] = []
+    from_html = 0
     for row in table.rows:
+        cells = row.cells
+        converted = _from_html(cells)
+        from_html += converted != cells
+        row = replace(row, cells=converted)
         problem = overflow_problem(table) if row.overflow else _row_problem(row, known, seen)
+        if problem and converted != cells and problem.endswith("is empty"):
+            problem += " once its HTML tags are removed"
         if problem:
             problems[row.number] = problem
         else:
@@ -92,7 +105,15 @@ def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | 
     if problems:
         raise CsvImportError(problems)
     with session.begin_nested():
-        return _write(session, valid_rows, guess_intent)
+        report = _write(session, valid_rows, guess_intent)
+    report.from_html = from_html
+    return report
+
+
+def _from_html(cells: dict[str, str]) -> dict[str, str]:
+    """The row with a question or answer written in HTML turned into Markdown (see ``html_text``)."""
+    return {name: html_to_markdown(value) if name in ("question", "answer") and looks_like_html(value) else value
+            for name, value in cells.items()}
 
 
 def _row_problem(row: CsvRow, known: set[str], seen: dict[str, int]) -> str | None:

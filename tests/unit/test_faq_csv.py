@@ -298,3 +298,20 @@ def test_a_guess_the_router_cannot_make_is_named(sessions):
     assert sorted(caught.value.problems) == [3, 4]
     assert all(p.startswith("the intent is empty (the intent router could not tell)") for p in caught.value.problems.values())
     assert stored_questions(sessions) == []
+
+
+def test_answers_written_in_html_are_imported_as_markdown(sessions):
+    text = ('question,answer,intent\nDo you ship to Norway?,"<p>Yes, to <strong>Norway</strong> too.</p>'
+            '<ul><li>3-5 days</li><li>Duties paid</li></ul>",shipping_info\n'
+            "Can I say I <3 your shop?,I <3 it too.,account_login\n")
+    report = do_import(sessions, text)
+    assert report.from_html == 1 and report.summary().endswith("; 1 rows converted from HTML to Markdown")
+    with session_scope(sessions) as session:
+        answers = [e.answer for e in list_faqs(session=session)]
+    assert answers == ["Yes, to **Norway** too.\n\n- 3-5 days\n- Duties paid", "I <3 it too."]
+
+
+def test_an_answer_that_is_only_html_tags_is_refused_as_empty(sessions):
+    with pytest.raises(CsvImportError, match="row 2: the answer is empty once its HTML tags are removed"):
+        do_import(sessions, "question,answer,intent\nDo you ship?,<p> <br></p>,shipping_info\n")
+    assert stored_questions(sessions) == []
