@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import UserInputError
-from assistant.orders import STATUS_PHRASES, OrderNumberFormat
+from assistant.orders import STATUS_ALIASES, STATUS_PHRASES, OrderNumberFormat
 from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.models import Order
 from knowledge_base.text_input import require_printable
@@ -36,9 +37,15 @@ class OrderImport:
     added: int = 0
     updated: int = 0
     note: str = ""
+    read_as: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(status as written, status stored) for statuses given in another shop system's words, with counts."""
 
     def summary(self) -> str:
-        return f"{self.added + self.updated} orders: {self.added} added, {self.updated} updated{self.note}"
+        text = f"{self.added + self.updated} orders: {self.added} added, {self.updated} updated{self.note}"
+        if self.read_as:
+            text += "; statuses read as " + ", ".join(
+                f"{given} -> {stored.replace('_', ' ')} ({n})" for (given, stored), n in sorted(self.read_as.items()))
+        return text
 
 
 def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
@@ -58,7 +65,15 @@ def import_orders(*, session: Session, path: Path, number_format: OrderNumberFor
             for name, value in fields.items():
                 setattr(order, name, value)
         session.flush()
+    for row, fields in zip(table.rows, checked, strict=True):
+        given = " ".join(row.cells["status"].split())
+        if _plain(given) != fields["status"]:
+            report.read_as[(given, fields["status"])] += 1
     return report
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"[\s-]+", "_", cell.lower())
 
 
 def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) -> dict:
@@ -77,9 +92,7 @@ def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) 
         raise UserInputError(f"the customer email {cells['customer_email']!r} is not an email address")
     if not fields["status"]:
         raise UserInputError("the status is empty")
-    fields["status"] = re.sub(r"[\s-]+", "_", fields["status"].lower())
-    if fields["status"] not in STATUS_PHRASES:
-        raise UserInputError(f"unknown status {cells['status']!r}; use one of: {', '.join(STATUS_PHRASES)}")
+    fields["status"] = _status(cells["status"])
     if "shipping_country" in cells:
         fields["shipping_country"] = _country(cells["shipping_country"])
     for name in DATETIMES:
@@ -87,7 +100,18 @@ def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) 
             fields[name] = _moment(cells[name], name, required=name == "placed_at")
     if "estimated_delivery" in cells:
         fields["estimated_delivery"] = _day(cells["estimated_delivery"])
+    if fields["status"] == "shipped" and fields.get("delivered_at"):
+        fields["status"] = "delivered"  # "completed" with a delivery date
     return fields
+
+
+def _status(cell: str) -> str:
+    name = re.sub(r"^wc_", "", _plain(cell))  # WooCommerce's stored form: wc-completed
+    status = STATUS_ALIASES.get(name, name)
+    if status not in STATUS_PHRASES:
+        raise UserInputError(f"unknown status {cell!r}; use one of: {', '.join(STATUS_PHRASES)} "
+                             "(or a shop system's name for one, such as completed, on-hold, fulfilled or canceled)")
+    return status
 
 
 def _text(value: str, name: str, limit: int) -> str:

@@ -97,7 +97,25 @@ STATUS_PHRASES = {
     "return_requested": "has a return request that we are processing",
     "returned": "has been returned to us",
     "refunded": "has been refunded",
+    "payment_failed": "could not be completed because the payment did not go through",
+    "partially_shipped": "has been partly shipped: some items are on their way and the rest follow",
+    "partially_refunded": "has been partly refunded",
 }
+
+STATUS_ALIASES = {
+    **dict.fromkeys(("on_hold", "pending_payment", "awaiting_payment", "unpaid", "holded", "new"), "pending"),
+    **dict.fromkeys(("authorized", "authorised"), "paid"),
+    **dict.fromkeys(("unfulfilled", "awaiting_fulfillment", "awaiting_shipment", "ready_to_ship", "packed",
+                     "in_progress"), "processing"),
+    **dict.fromkeys(("completed", "complete", "fulfilled", "dispatched", "sent"), "shipped"),
+    **dict.fromkeys(("partially_fulfilled", "partly_shipped"), "partially_shipped"),
+    **dict.fromkeys(("canceled", "voided"), "cancelled"),
+    **dict.fromkeys(("failed", "declined"), "payment_failed"),
+    "closed": "refunded",
+    "return_pending": "return_requested",
+}
+"""Other shop systems' names (WooCommerce, Shopify, Magento, ...) for the states above. A "completed" or
+"fulfilled" order has left the warehouse; it counts as delivered only where a delivery date is given."""
 
 def ask_order_number_text(number_format: OrderNumberFormat = OrderNumberFormat()) -> str:
     return (
@@ -151,7 +169,7 @@ def describe_order(order: Order) -> str:
 def _delivery_sentence(order: Order) -> str:
     if order.delivered_at is not None:
         return f"It was delivered on {_day(order.delivered_at)}."
-    if order.status == "cancelled" or order.estimated_delivery is None:
+    if order.status in ("cancelled", "payment_failed") or order.estimated_delivery is None:
         return ""
     if order.status == "delayed":
         return (

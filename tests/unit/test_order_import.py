@@ -73,11 +73,12 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(sessions, tmp_path):
             "ACM-20421,e@example.com,paid,18/11/2026,,,,\n"
             "ACM-20422,f@example.com,paid,2026-11-18,,,Germany,\n"
             "ACM-20423,g@example.com,paid,,,,,\n"
-            "ACM-20424,h@example.com,Completed,2026-11-18,,,,\n"
+            "ACM-20424,h@example.com,Backordered,2026-11-18,,,,\n"
         ))
     problems = caught.value.problems
     assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10]
-    assert "unknown status 'Completed'; use one of: pending, paid, processing, shipped" in problems[10]
+    assert "unknown status 'Backordered'; use one of: pending, paid, processing, shipped" in problems[10]
+    assert "(or a shop system's name for one, such as completed, on-hold, fulfilled or canceled)" in problems[10]
     assert "the order number 'FG-100060' does not look like ACM-12345" in problems[3]
     assert "the same order number as row 2" in problems[4]
     assert "'not an email' is not an email address" in problems[5]
@@ -86,6 +87,23 @@ def test_bad_rows_are_each_named_and_nothing_is_stored(sessions, tmp_path):
     assert "'Germany' is not a two-letter code" in problems[8]
     assert "the placed_at date is empty" in problems[9]
     assert stored(sessions) == {}
+
+
+def test_other_shop_systems_statuses_are_read_as_ours_and_the_import_says_so(sessions, tmp_path):
+    report = run_import(sessions, tmp_path, "order_number,customer_email,status,placed_at,delivered_at\n"
+                        "ACM-20417,a@example.com,wc-completed,2026-11-18,\n"
+                        "ACM-20418,b@example.com,Completed,2026-11-18,2026-11-21 10:00\n"
+                        "ACM-20419,c@example.com,On hold,2026-11-18,\n"
+                        "ACM-20420,d@example.com,Partially fulfilled,2026-11-18,\n"
+                        "ACM-20421,e@example.com,failed,2026-11-18,\n"
+                        "ACM-20422,f@example.com,Canceled,2026-11-18,\n"
+                        "ACM-20423,g@example.com,in transit,2026-11-18,\n")
+    assert {number: order.status for number, order in stored(sessions).items()} == {
+        "ACM-20417": "shipped", "ACM-20418": "delivered", "ACM-20419": "pending", "ACM-20420": "partially_shipped",
+        "ACM-20421": "payment_failed", "ACM-20422": "cancelled", "ACM-20423": "in_transit"}
+    assert report.summary().endswith(
+        "; statuses read as Canceled -> cancelled (1), Completed -> delivered (1), On hold -> pending (1), "
+        "Partially fulfilled -> partially shipped (1), failed -> payment failed (1), wc-completed -> shipped (1)")
 
 
 def test_a_missing_file_is_a_clear_error(sessions, tmp_path):

@@ -84,3 +84,10 @@ def test_an_order_not_yet_shipped_has_no_tracking_sentence():
     order = Order(order_number="FG-104407", status="pending", placed_at=dt.datetime(2026, 11, 20, 20, 37))
     text = describe_order(order)
     assert "waiting for payment" in text and "tracking" not in text
+
+
+def test_an_order_whose_payment_failed_promises_no_delivery():
+    order = Order(order_number="FG-104408", status="payment_failed", placed_at=dt.datetime(2026, 11, 20, 9, 0),
+                  estimated_delivery=dt.date(2026, 11, 25))
+    text = describe_order(order)
+    assert text == "Your order FG-104408 (placed 20 November 2026) could not be completed because the payment did not go through."
