@@ -2,7 +2,8 @@
 
 Spreadsheet programs save CSV with a byte order mark, in Windows-1252 (Excel's plain "CSV" on Windows) or
 UTF-16 (its "Unicode Text"), with semicolons instead of commas (European locales) or tabs, and with blank
-rows written as a line of delimiters. All of these are read; anything
+rows written as a line of delimiters. All of these are read, and so is an Excel workbook's first sheet
+(``workbook``); anything
 that cannot be read is refused with the row number a spreadsheet shows (the header is row 1, blank rows
 count, a cell with line breaks stays one row).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from knowledge_base.errors import CsvImportError, UserInputError
+from knowledge_base.workbook import first_sheet_as_csv, is_spreadsheet_file
 
 T = TypeVar("T")
 DELIMITERS = (",", ";", "\t")
@@ -51,13 +53,17 @@ class CsvTable:
 class CsvText:
     text: str
     encoding: str
-    """'UTF-8', 'UTF-16' or 'Windows-1252'."""
+    """'UTF-8', 'UTF-16', 'Windows-1252', or 'Excel' for a workbook's first sheet."""
+    sheet: str = ""
+    """The worksheet read, for a workbook."""
 
     @property
     def note(self) -> str:
         """What staff should know about how the file was read ('' for UTF-8)."""
         if self.encoding == "UTF-8":
             return ""
+        if self.encoding == "Excel":
+            return f" (read from the workbook's first sheet, '{self.sheet}')"
         return f" (read as {self.encoding} text; 'CSV UTF-8' is the format to save in)"
 
 
@@ -66,10 +72,13 @@ def read_csv_text(raw: bytes) -> str:
 
 
 def decode_csv(raw: bytes) -> CsvText:
-    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark, or else Windows-1252
-    when the bytes read as Western European text."""
+    """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark, the first sheet of an
+    Excel workbook, or else Windows-1252 when the bytes read as Western European text."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return CsvText(_decoded(raw, "utf-16", "UTF-16"), "UTF-16")
+    if is_spreadsheet_file(raw):
+        text, sheet = first_sheet_as_csv(raw)
+        return CsvText(text, "Excel", sheet)
     if not raw.strip():
         raise UserInputError("The file is empty: export the table as CSV again and import that file.")
     try:

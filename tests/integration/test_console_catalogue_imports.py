@@ -49,7 +49,7 @@ def test_a_product_csv_uploaded_with_its_photos_is_imported_and_searchable(runti
 
 @pytest.mark.parametrize(
     ("names", "message"),
-    [([], "Choose one CSV file of products"), (["a.csv", "b.csv"], "Choose one CSV file of products"),
+    [([], "Choose one CSV or Excel file of products"), (["a.csv", "b.csv"], "Choose one CSV or Excel file of products"),
      (["products.csv"], "row 2: the photo 'mug.png' is not in the CSV file's folder")],
 )
 def test_product_uploads_that_cannot_be_imported_say_why(runtime, tmp_path, names, message):
@@ -66,7 +66,7 @@ def test_an_orders_csv_is_imported_and_listed(runtime, tmp_path):
     assert import_order_file(runtime, path) == "Imported 1 orders: 1 added, 0 updated."
     row = orders_frame(runtime.sessions).iloc[0]
     assert (row["order"], row["status"], row["total"]) == ("FG-300001", "paid", "")
-    assert import_order_file(runtime, None) == "Not done: Choose a CSV file of orders to import first."
+    assert import_order_file(runtime, None) == "Not done: Choose a CSV or Excel file of orders to import first."
 
 
 def test_products_and_orders_are_exported_and_removed_from_the_console(runtime, tmp_path):

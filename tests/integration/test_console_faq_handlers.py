@@ -115,7 +115,7 @@ def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path
     bad_row.write_text("question,answer,intent\nGift wrap?,Yes.,gifts\n", encoding="utf-8")
     cyrillic = tmp_path / "cyrillic.csv"
     cyrillic.write_bytes("question,answer,intent\nРазмер?,Да, конечно.,shipping_info\n".encode("cp1251"))
-    assert import_csv(sessions, retriever, None) == "Not done: Choose a CSV file to import first."
+    assert import_csv(sessions, retriever, None) == "Not done: Choose a CSV or Excel file to import first."
     assert "row 2: unknown intent 'gifts'" in import_csv(sessions, retriever, str(bad_row))
     assert "is not UTF-8 text" in import_csv(sessions, retriever, str(cyrillic))
     with session_scope(sessions) as session:

@@ -28,6 +28,7 @@ from knowledge_base.db import session_scope
 from knowledge_base.repositories.catalogue import search_orders, search_products
 from ui.console.common import attempt, short
 
+TABLE_SUFFIXES = (".csv", ".xlsx")
 PRODUCT_COLUMNS = ["sku", "name", "category", "price", "sizes", "in stock", "photos", "description"]
 ORDER_COLUMNS = ["order", "placed", "customer", "email", "status", "carrier", "tracking", "country",
                  "items", "total"]
@@ -60,9 +61,9 @@ def import_product_files(runtime: Runtime, paths: list[str] | None) -> str:
 
     def work() -> str:
         files = [Path(p) for p in paths or []]
-        tables = [f for f in files if f.suffix.lower() == ".csv"]
+        tables = [f for f in files if f.suffix.lower() in TABLE_SUFFIXES]
         if len(tables) != 1:
-            raise UserInputError("Choose one CSV file of products, and the photos it names, to import together.")
+            raise UserInputError("Choose one CSV or Excel file of products, and the photos it names, to import together.")
         with tempfile.TemporaryDirectory() as folder:
             for file in files:
                 shutil.copyfile(file, Path(folder) / file.name)
@@ -79,7 +80,7 @@ def import_product_files(runtime: Runtime, paths: list[str] | None) -> str:
 def import_order_file(runtime: Runtime, path: str | None) -> str:
     def work() -> str:
         if not path:
-            raise UserInputError("Choose a CSV file of orders to import first.")
+            raise UserInputError("Choose a CSV or Excel file of orders to import first.")
         settings = runtime.settings
         number_format = order_number_format(settings)
         with session_scope(runtime.sessions) as session:
@@ -129,7 +130,7 @@ def build_catalogue_tab(runtime: Runtime) -> None:
             product_search.submit(lambda text: products_frame(sessions, text or ""), [product_search], products)
             with gr.Accordion("Import products", open=False):
                 gr.Markdown("Columns `sku,name,category,price,description,sizes,stock,photos` (sizes `S|M`, "
-                            "stock `S:3|M:0`, photo file names separated by `|`). Choose the CSV and its photos "
+                            "stock `S:3|M:0`, photo file names separated by `|`). Choose the CSV (or Excel workbook) and its photos "
                             "together. All rows are imported, or none when any row is wrong.")
                 product_files = gr.File(label="CSV and photos", file_count="multiple", type="filepath",
                                         elem_id="product-upload")
@@ -160,7 +161,7 @@ def build_catalogue_tab(runtime: Runtime) -> None:
                 gr.Markdown("Columns `order_number,customer_email,status,placed_at` and optionally "
                             "`customer_name,carrier,tracking_number,shipping_country,shipped_at,delivered_at,"
                             "estimated_delivery`; dates as 2026-11-20.")
-                order_file = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath",
+                order_file = gr.File(label="CSV or Excel file to import", file_types=list(TABLE_SUFFIXES), type="filepath",
                                      elem_id="order-upload")
                 order_import = gr.Button("Import")
                 order_status = gr.Markdown(elem_id="order-import-status")

@@ -111,7 +111,7 @@ def import_csv(
 ) -> str:
     def work() -> str:
         if not path:
-            raise UserInputError("Choose a CSV file to import first.")
+            raise UserInputError("Choose a CSV or Excel file to import first.")
         decoded = decode_csv(Path(path).read_bytes())
         with session_scope(sessions) as session:
             report = import_faqs_csv(session=session, text=decoded.text, guess_intent=guess_intent)
@@ -195,7 +195,8 @@ def build_faq_tab(runtime: Runtime) -> None:
     with gr.Accordion("CSV import and export", open=False):
         gr.Markdown("Columns `question,answer,intent,alternates,tags`; alternates and tags separated by `|`. "
                     "An import adds or updates all rows, or none when any row is wrong.")
-        upload = gr.File(label="CSV file to import", file_types=[".csv"], type="filepath", elem_id="faq-upload")
+        upload = gr.File(label="CSV or Excel file to import", file_types=[".csv", ".xlsx"], type="filepath",
+                         elem_id="faq-upload")
         import_button = gr.Button("Import")
         export_button = gr.Button("Export all entries")
         download = gr.File(label="Exported CSV", interactive=False, elem_id="faq-download")
