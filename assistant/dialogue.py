@@ -3,8 +3,9 @@ in play, and what the conversation remembers -> one action with its reply text.
 
 Precedence (first that applies):
 
-1. the assistant asked for an order number and this turn carries one -> ``order_status`` /
-   ``order_not_found``, whatever the turn alone would route to; a turn of only emoji or punctuation
+1. the assistant asked for an order number and this turn carries one, or for the order's email address
+   and this turn carries one -> ``order_status`` / ``order_not_found`` (with the email check:
+   ``ask_order_email`` / ``order_email_mismatch``), whatever the turn alone would route to; a turn of only emoji or punctuation
    (no picture) -> ``no_match``, asking for words; a turn written mostly in another alphabet than the
    Latin one (no picture) -> ``no_match``, asking for English, as the text models cannot read it (or,
    when it carries an order number, that order's status);
@@ -19,7 +20,8 @@ Precedence (first that applies):
 5. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
 6. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
    order number is in play) -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
-   when no number was given in this or an earlier turn;
+   when no number was given in this or an earlier turn. With the email check (``StoreStyle``), an order
+   not yet told in this conversation is told only once the customer has given its email address too;
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
 A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
@@ -31,7 +33,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, unknown_order_text
+from assistant.orders import (
+    OrderNumberFormat,
+    ask_order_email_text,
+    ask_order_number_text,
+    describe_order,
+    email_mismatch_text,
+    unknown_order_text,
+)
 from assistant.types import IntentPrediction, SearchResult, Source
 from knowledge_base.models import Order, Product
 
@@ -70,7 +79,7 @@ GREETING_TEXT = (
 GOODBYE_TEXT = "You're welcome! If there's anything else, just write here. Have a nice day!"
 
 RETRIEVAL_ROUTER = "retrieval"
-FAILED_ACTIONS = frozenset({"clarify", "no_match"})
+FAILED_ACTIONS = frozenset({"clarify", "no_match", "order_email_mismatch"})
 FAILED_TURNS_BEFORE_HANDOFF = 2
 """A hand-off is opened on this many failed turns in a row."""
 SHORT_REPLIES = {"greeting": ("greeting", GREETING_TEXT), "thanks_goodbye": ("goodbye", GOODBYE_TEXT)}
@@ -85,6 +94,8 @@ class StoreStyle:
 
     currency: str = "EUR"
     order_numbers: OrderNumberFormat = OrderNumberFormat()
+    check_order_email: bool = False
+    """An order's status is told only after the customer gives the order's email too (ASSISTANT_ORDER_CHECK)."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,11 @@ class DialogueState:
     awaiting_order_number: bool = False
     """True after the assistant asked for an order number (or was given an unknown one)."""
     failed_turns: int = 0
-    """Failed turns (clarify, no_match) in a row just before this one."""
+    """Failed turns (clarify, no_match, a wrong order email) in a row just before this one."""
+    awaiting_email: bool = False
+    """True after the assistant asked for the email address of the order in play."""
+    verified_order: str | None = None
+    """The order whose status was told in this conversation (with the email check: whose email was given)."""
 
     @classmethod
     def from_context(cls, context: dict | None) -> DialogueState:
@@ -117,6 +132,8 @@ class DialogueState:
             order_number=context.get("order_number"),
             awaiting_order_number=bool(context.get("awaiting_order_number", False)),
             failed_turns=int(context.get("failed_turns", 0)),
+            awaiting_email=bool(context.get("awaiting_email", False)),
+            verified_order=context.get("verified_order"),
         )
 
     def as_context(self) -> dict:
@@ -124,6 +141,8 @@ class DialogueState:
             "order_number": self.order_number,
             "awaiting_order_number": self.awaiting_order_number,
             "failed_turns": self.failed_turns,
+            "awaiting_email": self.awaiting_email,
+            "verified_order": self.verified_order,
         }
 
     def after(self, decision: Decision, *, found_order_number: str | None) -> DialogueState:
@@ -134,6 +153,8 @@ class DialogueState:
             order_number=None if decision.action == "order_not_found" else number,
             awaiting_order_number=decision.action in ("ask_order_number", "order_not_found"),
             failed_turns=self.failed_turns + 1 if decision.action in FAILED_ACTIONS else 0,
+            awaiting_email=decision.action in ("ask_order_email", "order_email_mismatch"),
+            verified_order=decision.order_number if decision.action == "order_status" else self.verified_order,
         )
 
 
@@ -156,6 +177,8 @@ class TurnFacts:
     """The turn has neither a picture nor a letter or digit (only emoji or punctuation)."""
     other_alphabet: str | None = None
     """The writing system of a turn without a picture whose letters are mostly not Latin ('Cyrillic')."""
+    found_email: str | None = None
+    """An email address in this turn's typed text (lower-cased)."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle()) -> Decision:
@@ -169,13 +192,13 @@ def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, sto
 
 def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: StoreStyle) -> Decision:
     prediction = facts.prediction
-    if state.awaiting_order_number and facts.found_order_number:
-        return order_decision(facts, store.order_numbers)
+    if (state.awaiting_order_number and facts.found_order_number) or (state.awaiting_email and facts.found_email):
+        return order_decision(facts, state, store)
     if facts.wordless:
         return Decision("no_match", NO_WORDS_TEXT)
     if facts.other_alphabet:
         if facts.found_order_number:  # the one thing in the message the assistant can read
-            return order_decision(facts, store.order_numbers)
+            return order_decision(facts, state, store)
         return Decision("no_match", OTHER_ALPHABET_TEXT)
     if not acts_on_intent(prediction):
         return _retrieval_decision(facts, suggestions)
@@ -188,12 +211,12 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
             return _retrieval_decision(facts, suggestions)
         return Decision("out_of_scope", OUT_OF_SCOPE_TEXT)
     if about_the_order_in_play(prediction, facts):
-        return order_decision(facts, store.order_numbers)
+        return order_decision(facts, state, store)
     if prediction.intent in SHORT_REPLIES:
         return Decision(*SHORT_REPLIES[prediction.intent])
     if prediction.intent == "order_status":
         if facts.order_number:
-            return order_decision(facts, store.order_numbers)
+            return order_decision(facts, state, store)
         return Decision("ask_order_number", ask_order_number_text(store.order_numbers))
     return _retrieval_decision(facts, suggestions)
 
@@ -224,10 +247,21 @@ def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> b
     return scores.get("order_status", 0.0) >= ORDER_CONTEXT_MIN_PROBABILITY
 
 
-def order_decision(facts: TurnFacts, number_format: OrderNumberFormat) -> Decision:
+def order_decision(facts: TurnFacts, state: DialogueState, store: StoreStyle) -> Decision:
     number = facts.found_order_number or facts.order_number
+    if store.check_order_email and state.verified_order != number:
+        return _order_decision_by_email(facts, number)
     if facts.order is None:
-        return Decision("order_not_found", unknown_order_text(number, number_format), order_number=number)
+        return Decision("order_not_found", unknown_order_text(number, store.order_numbers), order_number=number)
+    return Decision("order_status", describe_order(facts.order), order_number=facts.order.order_number)
+
+
+def _order_decision_by_email(facts: TurnFacts, number: str) -> Decision:
+    """With the email check, whether the number exists is told only together with its email address."""
+    if facts.found_email is None:
+        return Decision("ask_order_email", ask_order_email_text(number), order_number=number)
+    if facts.order is None or facts.order.customer_email.strip().lower() != facts.found_email:
+        return Decision("order_email_mismatch", email_mismatch_text(number), order_number=number)
     return Decision("order_status", describe_order(facts.order), order_number=facts.order.order_number)
 
 

@@ -149,6 +149,32 @@ def _first_match(text: str, number_format: OrderNumberFormat, expecting: bool) -
     return number_format.written(digits) if len(digits) == number_format.digits else None
 
 
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+
+
+def find_email(*texts: str | None) -> str | None:
+    """The first email address in the customer's words, lower-cased."""
+    for text in texts:
+        match = _EMAIL.search(text or "")
+        if match:
+            return match.group(0).lower()
+    return None
+
+
+def ask_order_email_text(order_number: str) -> str:
+    return (
+        f"To keep order details private, please also type the email address you used for order "
+        f"{order_number}."
+    )
+
+
+def email_mismatch_text(order_number: str) -> str:
+    return (
+        f"I couldn't find an order {order_number} placed with that email address. Please check both in your "
+        "order confirmation email and send them again, or ask to talk to a person."
+    )
+
+
 def unknown_order_text(order_number: str, number_format: OrderNumberFormat = OrderNumberFormat()) -> str:
     return (
         f"I couldn't find an order {order_number}. Please check the number in your order confirmation "

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
-from assistant.orders import find_order_number, order_number_format
+from assistant.orders import find_email, find_order_number, order_number_format
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
 from assistant.routing import IntentRouter
@@ -93,7 +93,7 @@ class Assistant:
     @property
     def style(self) -> StoreStyle:
         settings = self.settings
-        return StoreStyle(settings.currency, order_number_format(settings))
+        return StoreStyle(settings.currency, order_number_format(settings), settings.order_check == "email")
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()
@@ -194,7 +194,8 @@ class Assistant:
         said = _said(turn, seen)
         wordless = not seen.images and not any(ch.isalnum() for ch in said)
         alphabet = None if seen.images else unreadable_script(said)
-        facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet)
+        email = find_email(turn.text, transcript.text if transcript else None)
+        facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email)
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style)
         return _Turn(seen, facts, decision, products, filtered, timings)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,6 +104,11 @@ class Settings(BaseSettings):
         "its order numbers are digits only.",
     )
     order_digits: int = Field(default=6, ge=4, le=12, description="How many digits the store's order numbers have.")
+    order_check: Literal["none", "email"] = Field(
+        default="none",
+        description="'email': an order's status is told only once the customer has also given the email "
+        "address the order was placed with; 'none': the order number alone is enough.",
+    )
     product_match_threshold: float = Field(
         default=0.6, ge=0.0, le=1.0,
         description="Photo similarity from which a customer's photo is taken to show that product.",

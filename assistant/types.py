@@ -121,6 +121,8 @@ class Reply:
     - ``product``: details of the catalogue product in the customer's photo;
     - ``order_status``: the order's status, carrier, tracking number and delivery date from the database;
       ``ask_order_number``: the order number is needed; ``order_not_found``: no order has that number;
+      with ``ASSISTANT_ORDER_CHECK=email``, ``ask_order_email``: the order's email address is needed too,
+      ``order_email_mismatch``: no order has that number and email address;
     - ``handoff``: a hand-off ticket was opened (the customer asked for a person, or two failed turns in a
       row); a person will reply;
     - ``greeting``, ``goodbye``: short replies; ``out_of_scope``: a polite refusal.

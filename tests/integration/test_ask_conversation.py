@@ -50,3 +50,15 @@ def test_a_message_in_another_alphabet_asks_for_english_then_a_person(data_dir):
     assert first["action"] == "no_match" and "only read messages written in English" in first["reply"]
     second = ask(data_dir, "Где мой заказ?", "--conversation", first["conversation_id"])
     assert second["action"] == "handoff" and isinstance(second["handoff_ticket_id"], int)
+
+
+def test_with_the_email_check_the_order_is_told_once_its_email_address_is_given(data_dir, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_ORDER_CHECK", "email")
+    first = ask(data_dir, "Where is my order FG-104280?")
+    assert first["action"] == "ask_order_email" and "JJD0092635935083678478" not in first["reply"]
+    conversation = first["conversation_id"]
+    wrong = ask(data_dir, "it's someone.else@example.com", "--conversation", conversation)
+    assert wrong["action"] == "order_email_mismatch" and "JJD0092635935083678478" not in wrong["reply"]
+    right = ask(data_dir, "sorry, I meant Kacper.Nowak@example.net", "--conversation", conversation)
+    assert (right["action"], right["order_number"]) == ("order_status", "FG-104280")
+    assert "JJD0092635935083678478" in right["reply"]

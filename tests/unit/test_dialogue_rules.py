@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -189,3 +190,60 @@ def test_the_currency_setting_is_read_and_checked(monkeypatch):
     assert Settings().currency == "USD"
     with pytest.raises(ValidationError, match="currency"):
         Settings(currency="US dollars")
+
+
+def _placed_order(number: str, email: str):
+    import datetime as dt
+
+    from knowledge_base.models import Order
+
+    return Order(order_number=number, customer_email=email, status="shipped", placed_at=dt.datetime(2026, 11, 2))
+
+
+CHECKED = StoreStyle(check_order_email=True)
+
+
+def test_with_the_email_check_an_order_is_told_only_with_its_email_address():
+    order = _placed_order("FG-100060", "Sanne.deVries@example.com")
+    asked = TurnFacts(routed("order_status"), None, found_order_number="FG-100060", order_number="FG-100060", order=order)
+    first = decide_turn(asked, DialogueState(), suggestions=3, store=CHECKED)
+    assert (first.action, first.order_number) == ("ask_order_email", "FG-100060")
+    assert "shipped" not in first.text and "email address you used for order FG-100060" in first.text
+    state = DialogueState().after(first, found_order_number="FG-100060")
+    assert state.awaiting_email and state.order_number == "FG-100060"
+
+    wrong = TurnFacts(routed("greeting"), None, order_number="FG-100060", order=order, found_email="sanne@example.com")
+    mismatch = decide_turn(wrong, state, suggestions=3, store=CHECKED)
+    assert mismatch.action == "order_email_mismatch" and "shipped" not in mismatch.text
+    state = state.after(mismatch, found_order_number=None)
+    assert state.failed_turns == 1 and state.awaiting_email
+
+    right = replace(wrong, found_email="sanne.devries@example.com")
+    told = decide_turn(right, state, suggestions=3, store=CHECKED)
+    assert told.action == "order_status" and "has been shipped" in told.text
+    state = state.after(told, found_order_number=None)
+    assert state.verified_order == "FG-100060" and not state.awaiting_email
+    later = TurnFacts(routed("order_status"), None, order_number="FG-100060", order=order)
+    assert decide_turn(later, state, suggestions=3, store=CHECKED).action == "order_status"
+    assert DialogueState.from_context(state.as_context()) == state
+
+
+def test_with_the_email_check_an_unknown_number_is_not_told_apart_from_a_wrong_email():
+    unknown = TurnFacts(routed("order_status"), None, found_order_number="FG-999999", order_number="FG-999999",
+                        found_email="sanne.devries@example.com")
+    decision = decide_turn(unknown, DialogueState(), suggestions=3, store=CHECKED)
+    assert decision.action == "order_email_mismatch"
+    assert decision.text.startswith("I couldn't find an order FG-999999 placed with that email address.")
+
+
+def test_a_second_wrong_email_in_a_row_hands_the_conversation_to_a_person():
+    order = _placed_order("FG-100060", "sanne.devries@example.com")
+    facts = TurnFacts(routed("greeting"), None, order_number="FG-100060", order=order, found_email="x@example.com")
+    state = DialogueState(order_number="FG-100060", awaiting_email=True, failed_turns=1)
+    assert decide_turn(facts, state, suggestions=3, store=CHECKED).action == "handoff"
+
+
+def test_without_the_email_check_the_number_alone_tells_the_order():
+    order = _placed_order("FG-100060", "sanne.devries@example.com")
+    facts = TurnFacts(routed("order_status"), None, found_order_number="FG-100060", order_number="FG-100060", order=order)
+    assert decide_turn(facts, DialogueState(), suggestions=3).action == "order_status"

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, find_order_number
+from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, find_email, find_order_number
 from knowledge_base.models import Order
 
 
@@ -91,3 +91,13 @@ def test_an_order_whose_payment_failed_promises_no_delivery():
                   estimated_delivery=dt.date(2026, 11, 25))
     text = describe_order(order)
     assert text == "Your order FG-104408 (placed 20 November 2026) could not be completed because the payment did not go through."
+
+
+@pytest.mark.parametrize(
+    ("texts", "email"),
+    [(("my email is Sanne.DeVries@Example.com.",), "sanne.devries@example.com"),
+     (("order FG-100060", "it's ana+shop@mail.example.co.uk, thanks"), "ana+shop@mail.example.co.uk"),
+     (("order FG-100060 please", None), None), (("a@b or @example.com",), None)],
+)
+def test_an_email_address_is_found_in_the_customers_words(texts, email):
+    assert find_email(*texts) == email
