@@ -27,6 +27,20 @@ from knowledge_base.text_input import require_printable
 COLUMNS = ("order_number", "customer_email", "status", "placed_at", "customer_name", "carrier",
            "tracking_number", "shipping_country", "shipped_at", "delivered_at", "estimated_delivery")
 REQUIRED = COLUMNS[:4]
+ALIASES = {
+    "order_number": ("order_id", "order_no", "order", "order_#", "order_reference"),
+    "customer_email": ("email", "billing_email", "e_mail", "email_address", "customer_e_mail"),
+    "status": ("order_status", "state"),
+    "placed_at": ("order_date", "created_at", "date_created", "created", "date", "purchase_date"),
+    "customer_name": ("billing_name", "full_name", "customer"),
+    "carrier": ("shipping_carrier", "courier", "shipping_company"),
+    "tracking_number": ("tracking", "tracking_code", "tracking_no", "tracking_id"),
+    "shipping_country": ("country", "ship_country", "shipping_country_code"),
+    "shipped_at": ("ship_date", "shipped_date", "date_shipped", "fulfilled_at"),
+    "delivered_at": ("delivery_date", "delivered_date", "date_delivered"),
+    "estimated_delivery": ("eta", "expected_delivery", "estimated_delivery_date"),
+}
+"""Other names of the columns in shop systems' exports (WooCommerce, Shopify, ...)."""
 TEXT_LIMITS = {"customer_email": 320, "customer_name": 200, "status": 32, "carrier": 64, "tracking_number": 64}
 DATETIMES = ("placed_at", "shipped_at", "delivered_at")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,7 +63,7 @@ class OrderImport:
 
 
 def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
-    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="order")
+    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="order", aliases=ALIASES)
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, number_format))
     report = OrderImport(note=note)

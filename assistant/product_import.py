@@ -21,12 +21,23 @@ from sqlalchemy.orm import Session
 from assistant.errors import ImageError, UserInputError
 from assistant.images import ImageLimits, load_image, store_png
 from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
+from knowledge_base.html_text import html_to_markdown, looks_like_html
 from knowledge_base.models import Product
 from knowledge_base.seed import PRODUCT_PHOTO_DIR
 from knowledge_base.text_input import require_printable
 
 COLUMNS = ("sku", "name", "category", "price", "description", "sizes", "stock", "photos")
 REQUIRED = ("sku", "name", "category", "price")
+ALIASES = {
+    "sku": ("product_code", "item_code", "article_number", "variant_sku"),
+    "name": ("title", "product_name", "product"),
+    "category": ("type", "product_type", "product_category"),
+    "price": ("regular_price", "variant_price", "retail_price", "unit_price"),
+    "description": ("body", "body_html", "body_(html)", "product_description"),
+    "photos": ("photo", "images", "image", "pictures"),
+    "sizes": ("size",),
+}
+"""Other names of the columns in shop systems' exports (Shopify, WooCommerce, ...)."""
 SEPARATOR = "|"
 LENGTHS = {"sku": 64, "name": 200, "category": 64}
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+|\d{1,3}(\.\d{3})+")
@@ -54,7 +65,7 @@ class _Checked:
 
 
 def import_products(*, session: Session, path: Path, data_dir: Path, limits: ImageLimits) -> ProductImport:
-    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="product")
+    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="product", aliases=ALIASES)
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, path.parent, limits))
     report = ProductImport(note=note)
@@ -72,13 +83,18 @@ def _check(row: CsvRow, seen: dict[str, int], folder: Path, limits: ImageLimits)
     seen[fields["sku"]] = row.number
     fields["price"] = _price(cells["price"])
     if "description" in cells:
-        fields["description"] = require_printable(cells["description"].strip(), "description")
+        fields["description"] = require_printable(_plain_text(cells["description"]), "description")
     if "sizes" in cells:
         fields["sizes"] = _items(cells["sizes"])
     if "stock" in cells:
         fields["stock"] = _stock(cells["stock"], fields.get("sizes"))
     photos = [_photo(name, folder, limits) for name in _items(cells["photos"])] if "photos" in cells else None
     return _Checked(fields, photos)
+
+
+def _plain_text(cell: str) -> str:
+    """A description as one paragraph; one written in HTML (a shop system's export) loses its tags."""
+    return " ".join((html_to_markdown(cell) if looks_like_html(cell) else cell).split())
 
 
 def _text(cells: dict[str, str], name: str) -> str:

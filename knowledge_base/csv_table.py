@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +22,8 @@ from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.workbook import first_sheet_as_csv, is_spreadsheet_file
 
 T = TypeVar("T")
+Aliases = Mapping[str, Sequence[str]]
+"""Other names of a column, as staff's exports write them (after ``_column_name``): {column: names}."""
 DELIMITERS = (",", ";", "\t")
 _MULTIBYTE_RUN = re.compile(r"[^\x00-\x7f]{4,}")
 """Four non-ASCII characters in a row: Western European text read as Windows-1252 has hardly any, text in
@@ -47,6 +49,14 @@ class CsvTable:
     columns: tuple[str, ...]
     rows: list[CsvRow]
     delimiter: str
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(column as the file names it, column it was read as) for each column known by another name."""
+
+    @property
+    def renamed_note(self) -> str:
+        if not self.renamed:
+            return ""
+        return " (columns read as: " + ", ".join(f"{given} -> {name}" for given, name in self.renamed) + ")"
 
 
 @dataclass(frozen=True)
@@ -116,17 +126,23 @@ def _western_european(raw: bytes) -> str | None:
     return None if _MULTIBYTE_RUN.search(text) else text
 
 
-def read_table_file(path: Path, *, required: Sequence[str], expected: Sequence[str], what: str) -> tuple[CsvTable, str]:
-    """The table in the CSV file at ``path``, and the note on how it was read (``CsvText.note``)."""
+def read_table_file(path: Path, *, required: Sequence[str], expected: Sequence[str], what: str,
+                    aliases: Aliases | None = None) -> tuple[CsvTable, str]:
+    """The table in the CSV file at ``path``, and the note on how it was read (``CsvText.note`` and the
+    columns known by another name)."""
     if not path.is_file():
         raise UserInputError(f"There is no file {path}.")
     decoded = decode_csv(path.read_bytes())
-    return read_table(decoded.text, required=required, expected=expected, what=what), decoded.note
+    table = read_table(decoded.text, required=required, expected=expected, what=what, aliases=aliases)
+    return table, decoded.note + table.renamed_note
 
 
-def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], what: str) -> CsvTable:
-    """The header (which must name every ``required`` column) and every non-blank row of ``text``."""
-    delimiter, columns = _header(text, required, expected)
+def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], what: str,
+               aliases: Aliases | None = None) -> CsvTable:
+    """The header (which must name every ``required`` column, or an alias of it) and every non-blank row
+    of ``text``. Column names are read without regard to case, and spaces or hyphens in them count as
+    underscores ("Order Number" is ``order_number``)."""
+    delimiter, given, columns = _header(text, required, expected, aliases or {})
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[CsvRow] = []
     number = 0
@@ -138,12 +154,16 @@ def read_table(text: str, *, required: Sequence[str], expected: Sequence[str], w
         raise CsvImportError({number + 1: _reason(error)}) from error
     if not rows:
         raise UserInputError(f"The CSV file has a header but no {what} rows.")
-    return CsvTable(tuple(columns), rows, delimiter)
+    renamed = tuple((g, c) for g, c in zip(given, columns, strict=True) if c and _column_name(g) != c)
+    return CsvTable(tuple(columns), rows, delimiter, renamed)
 
 
-def _header(text: str, required: Sequence[str], expected: Sequence[str]) -> tuple[str, list[str]]:
+def _header(text: str, required: Sequence[str], expected: Sequence[str],
+            aliases: Aliases) -> tuple[str, list[str], list[str]]:
+    """The delimiter, the header's cells as written, and the column each is read as."""
     first_line = text.splitlines()[0] if text.strip() else ""
-    parsed = {d: _columns(first_line, d) for d in DELIMITERS}
+    given = {d: _columns(first_line, d) for d in DELIMITERS}
+    parsed = {d: _known_as(given[d], aliases) for d in DELIMITERS}
     delimiter = next((d for d in DELIMITERS if all(c in parsed[d] for c in required)), None)
     if delimiter is None:
         missing = [c for c in required if c not in parsed[","]]
@@ -155,7 +175,7 @@ def _header(text: str, required: Sequence[str], expected: Sequence[str]) -> tupl
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         raise CsvImportError({1: f"the column(s) {', '.join(repeated)} appear more than once in the header"})
-    return delimiter, columns
+    return delimiter, given[delimiter], columns
 
 
 def _columns(line: str, delimiter: str) -> list[str]:
@@ -163,7 +183,22 @@ def _columns(line: str, delimiter: str) -> list[str]:
         cells = next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return []
-    return [cell.strip().lower() for cell in cells]
+    return [cell.strip() for cell in cells]
+
+
+def _column_name(cell: str) -> str:
+    return re.sub(r"[\s-]+", "_", cell.strip().lower())
+
+
+def _known_as(cells: list[str], aliases: Aliases) -> list[str]:
+    """Column names, with an alias taken for its column when the file does not name that column itself
+    and names only one of its aliases."""
+    names = [_column_name(cell) for cell in cells]
+    for column, others in aliases.items():
+        present = [i for i, name in enumerate(names) if name in others]
+        if column not in names and len(present) == 1:
+            names[present[0]] = column
+    return names
 
 
 def _row(number: int, columns: list[str], cells: list[str]) -> CsvRow:

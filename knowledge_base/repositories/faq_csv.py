@@ -32,6 +32,13 @@ from knowledge_base.repositories.intents import intent_names
 
 COLUMNS = ("question", "answer", "intent", "alternates", "tags", "active")
 REQUIRED = ("question", "answer")
+ALIASES = {
+    "question": ("q", "title", "faq", "questions", "question_title"),
+    "answer": ("a", "body", "content", "response", "reply", "answers", "answer_text", "description"),
+    "alternates": ("alternate_questions", "alternatives", "variations", "paraphrases", "other_questions"),
+    "tags": ("category", "categories", "section", "topic", "labels", "keywords"),
+}
+"""Other names of the columns in help centres' and FAQ tools' exports (a Zendesk article's title and body)."""
 SEPARATOR = "|"
 ACTIVE_WORDS = {"yes": True, "true": True, "1": True, "active": True,
                 "no": False, "false": False, "0": False, "inactive": False}
@@ -49,10 +56,12 @@ class ImportReport:
     """(question, intent) of each new entry whose intent was guessed."""
     from_html: int = 0
     """Rows whose answer (or question) was written in HTML and was turned into Markdown."""
+    note: str = ""
+    """Columns read under another name, when there were any."""
 
     def summary(self) -> str:
         total = self.added + self.updated + self.unchanged
-        text = f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{total} rows: {self.added} added, {self.updated} updated, {self.unchanged} unchanged{self.note}"
         if self.from_html:
             text += f"; {self.from_html} rows converted from HTML to Markdown"
         if self.guessed:
@@ -84,7 +93,7 @@ IntentGuess = Callable[[Sequence[str]], str | None]
 
 def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | None = None) -> ImportReport:
     """Validate every row, then add or update all of them in the caller's transaction."""
-    table = read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ")
+    table = read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ", aliases=ALIASES)
     known = set(intent_names(session=session))
     problems: dict[int, str] = {}
     seen: dict[str, int] = {}
@@ -107,6 +116,7 @@ def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | 
     with session.begin_nested():
         report = _write(session, valid_rows, guess_intent)
     report.from_html = from_html
+    report.note = table.renamed_note
     return report
 
 

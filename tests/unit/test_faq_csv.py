@@ -315,3 +315,15 @@ def test_an_answer_that_is_only_html_tags_is_refused_as_empty(sessions):
     with pytest.raises(CsvImportError, match="row 2: the answer is empty once its HTML tags are removed"):
         do_import(sessions, "question,answer,intent\nDo you ship?,<p> <br></p>,shipping_info\n")
     assert stored_questions(sessions) == []
+
+
+def test_a_help_centre_export_is_read_by_its_own_column_names(sessions):
+    report = do_import(sessions, 'Title,Body,Section,Intent,Author\n'
+                                 'Do you ship to Norway?,"<p>Yes, in <b>3-5 days</b>.</p>",Shipping,shipping_info,kim\n'
+                                 "Do you take PayPal?,Yes.,Payment,payment_billing,kim\n")
+    assert report.summary() == ("2 rows: 2 added, 0 updated, 0 unchanged (columns read as: Title -> question, "
+                                "Body -> answer, Section -> tags); 1 rows converted from HTML to Markdown")
+    with session_scope(sessions) as session:
+        entries = list_faqs(session=session)
+        assert [(e.answer, list(e.tags)) for e in entries] == [("Yes, in **3-5 days**.", ["shipping"]),
+                                                                 ("Yes.", ["payment"])]

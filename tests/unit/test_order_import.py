@@ -118,3 +118,20 @@ def test_a_missing_file_is_a_clear_error(sessions, tmp_path):
 )
 def test_order_numbers_in_files_must_be_exactly_one(text, number):
     assert OrderNumberFormat().parse_exact(text) == number
+
+
+def test_a_shop_systems_export_is_read_by_its_own_column_names(sessions, tmp_path):
+    report = run_import(sessions, tmp_path, (
+        "Order Number,Order Status,Order Date,Billing Email,Tracking Number,Payment Method\n"
+        "ACM-20417,Completed,2026-11-18 10:00,ana@example.com,JD0001,card\n"))
+    assert report.summary() == (
+        "1 orders: 1 added, 0 updated (columns read as: Order Status -> status, Order Date -> placed_at, "
+        "Billing Email -> customer_email); statuses read as Completed -> shipped (1)")
+    order = stored(sessions)["ACM-20417"]
+    assert (order.customer_email, order.tracking_number) == ("ana@example.com", "JD0001")
+
+
+def test_two_names_for_one_column_are_not_guessed_between(sessions, tmp_path):
+    with pytest.raises(CsvImportError, match="missing column\\(s\\) customer_email"):
+        run_import(sessions, tmp_path, "order_number,status,placed_at,email,billing_email\n"
+                                       "ACM-20417,paid,2026-11-18,a@example.com,b@example.com\n")

@@ -111,3 +111,13 @@ def test_a_missing_file_or_missing_columns_are_clear_errors(sessions, folder):
         import_products(session=session, path=folder / "none.csv", data_dir=folder, limits=LIMITS)
     with pytest.raises(CsvImportError, match="missing column"):
         run_import(sessions, folder, "sku,name,price\nMUG-1,Mug,4\n")
+
+
+def test_a_shop_systems_export_is_read_by_its_own_column_names(sessions, folder):
+    report = run_import(sessions, folder, (
+        "Variant SKU,Title,Type,Variant Price,Body (HTML),Vendor\n"
+        'MUG-1,Coffee mug,Homeware,12.50,"<p>A <strong>white</strong> mug.</p><ul><li>300 ml</li></ul>",Acme\n'))
+    assert report.summary() == ("1 products: 1 added, 0 updated, 0 photos (columns read as: Variant SKU -> sku, "
+                                "Title -> name, Type -> category, Variant Price -> price, Body (HTML) -> description)")
+    mug = stored(sessions)["MUG-1"]
+    assert (mug.name, mug.price, mug.description) == ("Coffee mug", Decimal("12.50"), "A **white** mug. - 300 ml")
