@@ -196,7 +196,8 @@ class Assistant:
         alphabet = None if seen.images else unreadable_script(said)
         email = find_email(turn.text, transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email)
-        decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style)
+        decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
+                               near_match=self.settings.near_match_score)
         return _Turn(seen, facts, decision, products, filtered, timings)
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:

@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     answer_threshold: float = Field(
         default=0.50, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
     )
+    near_match_score: float = Field(
+        default=0.72, ge=0.0, le=1.0,
+        description="Hybrid score from which an FAQ entry answers a message even when the intent router "
+        "calls it out of scope: the message is a near copy of the entry's question (an entry newer than the "
+        "router, or the router's mistake); a wording with cosine similarity 0.9 or more counts too. 1 turns "
+        "this off.",
+    )
     search_k: int = Field(default=5, ge=1, le=100, description="Hits returned by a search.")
     suggestions: int = Field(default=3, ge=1, le=10, description="Closest entries offered when unsure.")
     max_query_chars: int = Field(default=2000, ge=10, description="Longest accepted customer message.")

@@ -17,6 +17,7 @@ Can I send back sale items?,Sale items can be returned within 14 days.,
 Do you have a student discount?,Students get 10% off with a valid student card.,
 My card keeps getting refused,Check that the billing address matches your card.,
 How can I talk to someone from your team?,Write 'agent' in the chat and a colleague will reply within a day.,
+Can I bring my dog into the shop?,Dogs on a lead are welcome in our Utrecht showroom.,
 """
 EXPECTED = {
     "I can't sign in to my account": "account_login",
@@ -37,7 +38,7 @@ def store(tmp_path_factory) -> Path:
 def test_a_new_store_has_the_routing_intents_and_imports_its_faqs_without_intents(store):
     (store / "faqs.csv").write_text(OWN_FAQS, encoding="utf-8")
     output = run(store, "faq", "import", str(store / "faqs.csv")).stdout
-    assert "6 rows: 6 added, 0 updated, 0 unchanged; intent guessed for 6 new entries" in output
+    assert "7 rows: 7 added, 0 updated, 0 unchanged; intent guessed for 7 new entries" in output
     entries = {e["question"]: e["intent"] for e in run_json(store, "faq", "list")}
     assert {q: entries[q] for q in EXPECTED} == EXPECTED
     assert entries["Do you offer gift wrapping?"] not in {"out_of_scope", "greeting", "thanks_goodbye"}
@@ -55,6 +56,13 @@ def test_customers_get_the_stores_own_answers(store):
         assert reply["reply"] == "Sale items can be returned within 14 days."
     else:  # a store with few entries scores lower on the hybrid's lexical half: then its entry is offered first
         assert (reply["action"], reply["suggestions"][0]["question"]) == ("clarify", "Can I send back sale items?")
+
+
+def test_a_near_copy_of_a_new_entry_is_answered_though_the_untrained_router_calls_it_out_of_scope(store):
+    reply = ask(store, "may I bring my dog into the shop")
+    assert (reply["top_intents"][0]["intent"], reply["action"]) == ("out_of_scope", "answer")  # no router knows dogs
+    assert reply["reply"] == "Dogs on a lead are welcome in our Utrecht showroom."
+    assert ask(store, "can I bring my dog on the train")["action"] == "out_of_scope"
 
 
 def test_a_new_entry_of_an_unknown_intent_is_still_refused(store):

@@ -247,3 +247,15 @@ def test_without_the_email_check_the_number_alone_tells_the_order():
     order = _placed_order("FG-100060", "sanne.devries@example.com")
     facts = TurnFacts(routed("order_status"), None, found_order_number="FG-100060", order_number="FG-100060", order=order)
     assert decide_turn(facts, DialogueState(), suggestions=3).action == "order_status"
+
+
+def test_a_near_copy_of_an_entrys_question_is_answered_though_the_router_calls_it_out_of_scope():
+    refused = IntentPrediction("out_of_scope", 0.8, top_k=(("out_of_scope", 0.8),), out_of_scope=True, router="fusion")
+    near_copy = TurnFacts(refused, result(hit(9, "shipping_info", 0.75)))
+    answered = decide_turn(near_copy, DialogueState(), suggestions=3)
+    assert (answered.action, [s.faq_id for s in answered.sources]) == ("answer", [9])
+    assert decide_turn(near_copy, DialogueState(), suggestions=3, near_match=1.0).action == "out_of_scope"
+    merely_close = TurnFacts(refused, result(hit(9, "shipping_info", 0.65)))
+    assert decide_turn(merely_close, DialogueState(), suggestions=3).action == "out_of_scope"
+    same_meaning = Hit(9, "question 9", "answer 9", "shipping_info", 0.6, 0.93, 0.1, 1.0)  # a small store's scores
+    assert decide_turn(TurnFacts(refused, result(same_meaning)), DialogueState(), suggestions=3).action == "answer"
