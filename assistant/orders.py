@@ -152,13 +152,24 @@ def _first_match(text: str, number_format: OrderNumberFormat, expecting: bool) -
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 
-def find_email(*texts: str | None) -> str | None:
-    """The first email address in the customer's words, lower-cased."""
-    for text in texts:
+_SPOKEN_PART = r"[a-z0-9_-]+(?:(?:\s+dot\s+|\.)[a-z0-9_-]+)*"
+_SPOKEN_EMAIL = re.compile(
+    rf"\b({_SPOKEN_PART})\s+(?:at|@)\s+([a-z0-9-]+(?:(?:\s+dot\s+|\.)[a-z0-9-]+)*(?:\s+dot\s+|\.)[a-z]{{2,}})\b")
+"""An address as Whisper writes it down when spoken: "kacper dot nowak at example dot net"."""
+
+
+def find_email(*texts: str | None, spoken: str | None = None) -> str | None:
+    """The first email address in the customer's words (typed ``texts``, then a voice note's transcript
+    ``spoken``, where "dot" and "at" may stand for the signs), lower-cased."""
+    for text in (*texts, spoken):
         match = _EMAIL.search(text or "")
         if match:
             return match.group(0).lower()
-    return None
+    said = _SPOKEN_EMAIL.search((spoken or "").lower())
+    if said is None:
+        return None
+    name, domain = (re.sub(r"\s+dot\s+", ".", part) for part in said.groups())
+    return f"{name}@{domain}"
 
 
 def ask_order_email_text(order_number: str) -> str:

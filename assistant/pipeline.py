@@ -194,7 +194,7 @@ class Assistant:
         said = _said(turn, seen)
         wordless = not seen.images and not any(ch.isalnum() for ch in said)
         alphabet = None if seen.images else unreadable_script(said)
-        email = find_email(turn.text, transcript.text if transcript else None)
+        email = find_email(turn.text, spoken=transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email)
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)

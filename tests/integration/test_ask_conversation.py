@@ -62,3 +62,4 @@ def test_with_the_email_check_the_order_is_told_once_its_email_address_is_given(
     right = ask(data_dir, "sorry, I meant Kacper.Nowak@example.net", "--conversation", conversation)
     assert (right["action"], right["order_number"]) == ("order_status", "FG-104280")
     assert "JJD0092635935083678478" in right["reply"]
+

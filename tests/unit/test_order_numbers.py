@@ -101,3 +101,13 @@ def test_an_order_whose_payment_failed_promises_no_delivery():
 )
 def test_an_email_address_is_found_in_the_customers_words(texts, email):
     assert find_email(*texts) == email
+
+
+@pytest.mark.parametrize(
+    ("spoken", "email"),
+    [("My email is Kacper dot Nowak at example dot net.", "kacper.nowak@example.net"),
+     ("It's kacper.nowak at example.net, thanks", "kacper.nowak@example.net"),
+     ("I was at home. Dot.", None), ("I'm at the shop", None)],
+)
+def test_an_email_address_said_in_a_voice_note_is_found(spoken, email):
+    assert find_email(None, spoken=spoken) == email
