@@ -30,17 +30,18 @@ REQUIRED = COLUMNS[:4]
 ALIASES = {
     "order_number": ("order_id", "order_no", "order", "order_#", "order_reference"),
     "customer_email": ("email", "billing_email", "e_mail", "email_address", "customer_e_mail"),
-    "status": ("order_status", "state"),
-    "placed_at": ("order_date", "created_at", "date_created", "created", "date", "purchase_date"),
-    "customer_name": ("billing_name", "full_name", "customer"),
-    "carrier": ("shipping_carrier", "courier", "shipping_company"),
-    "tracking_number": ("tracking", "tracking_code", "tracking_no", "tracking_id"),
-    "shipping_country": ("country", "ship_country", "shipping_country_code"),
-    "shipped_at": ("ship_date", "shipped_date", "date_shipped", "fulfilled_at"),
-    "delivered_at": ("delivery_date", "delivered_date", "date_delivered"),
-    "estimated_delivery": ("eta", "expected_delivery", "estimated_delivery_date"),
+    "status": ("order_status",),
+    "placed_at": ("order_date", "created_at", "date_created", "purchase_date"),
+    "customer_name": ("billing_name", "full_name"),
+    "carrier": ("shipping_carrier", "courier"),
+    "tracking_number": ("tracking_code", "tracking_no", "tracking_id"),
+    "shipping_country": ("shipping_country_code",),
+    "shipped_at": ("shipped_date", "date_shipped"),
+    "delivered_at": ("delivered_date", "date_delivered"),
+    "estimated_delivery": ("estimated_delivery_date", "expected_delivery_date"),
 }
-"""Other names of the columns in shop systems' exports (WooCommerce, Shopify, ...)."""
+"""Other names of the columns in shop systems' exports (WooCommerce, Shopify, ...); only names that cannot
+mean another thing, as a column read under a wrong name would refuse rows or change data."""
 TEXT_LIMITS = {"customer_email": 320, "customer_name": 200, "status": 32, "carrier": 64, "tracking_number": 64}
 DATETIMES = ("placed_at", "shipped_at", "delivered_at")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -114,7 +115,7 @@ def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) 
             fields[name] = _moment(cells[name], name, required=name == "placed_at")
     if "estimated_delivery" in cells:
         fields["estimated_delivery"] = _day(cells["estimated_delivery"])
-    if fields["status"] == "shipped" and fields.get("delivered_at"):
+    if fields["status"] == "shipped" and _plain(cells["status"]) != "shipped" and fields.get("delivered_at"):
         fields["status"] = "delivered"  # "completed" with a delivery date
     return fields
 

@@ -149,7 +149,7 @@ def _first_match(text: str, number_format: OrderNumberFormat, expecting: bool) -
     return number_format.written(digits) if len(digits) == number_format.digits else None
 
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 
 _SPOKEN_PART = r"[a-z0-9_-]+(?:(?:\s+dot\s+|\.)[a-z0-9_-]+)*"
@@ -160,11 +160,14 @@ _SPOKEN_EMAIL = re.compile(
 
 def find_email(*texts: str | None, spoken: str | None = None) -> str | None:
     """The first email address in the customer's words (typed ``texts``, then a voice note's transcript
-    ``spoken``, where "dot" and "at" may stand for the signs), lower-cased."""
+    ``spoken``, where "dot" and "at" may stand for the signs when the note says "email" or "address"),
+    lower-cased."""
     for text in (*texts, spoken):
         match = _EMAIL.search(text or "")
         if match:
-            return match.group(0).lower()
+            return match.group(0).strip("'").lower()
+    if not re.search(r"\be-?mail|\baddress", (spoken or "").lower()):  # "I bought it at zalando dot com"
+        return None
     said = _SPOKEN_EMAIL.search((spoken or "").lower())
     if said is None:
         return None

@@ -31,11 +31,9 @@ REQUIRED = ("sku", "name", "category", "price")
 ALIASES = {
     "sku": ("product_code", "item_code", "article_number", "variant_sku"),
     "name": ("title", "product_name", "product"),
-    "category": ("type", "product_type", "product_category"),
+    "category": ("product_type", "product_category"),
     "price": ("regular_price", "variant_price", "retail_price", "unit_price"),
-    "description": ("body", "body_html", "body_(html)", "product_description"),
-    "photos": ("photo", "images", "image", "pictures"),
-    "sizes": ("size",),
+    "description": ("body_html", "body_(html)", "product_description"),
 }
 """Other names of the columns in shop systems' exports (Shopify, WooCommerce, ...)."""
 SEPARATOR = "|"
@@ -93,8 +91,8 @@ def _check(row: CsvRow, seen: dict[str, int], folder: Path, limits: ImageLimits)
 
 
 def _plain_text(cell: str) -> str:
-    """A description as one paragraph; one written in HTML (a shop system's export) loses its tags."""
-    return " ".join((html_to_markdown(cell) if looks_like_html(cell) else cell).split())
+    """A description as written; one written in HTML (a shop system's export) as one paragraph of text."""
+    return " ".join(html_to_markdown(cell).split()) if looks_like_html(cell) else cell.strip()
 
 
 def _text(cells: dict[str, str], name: str) -> str:

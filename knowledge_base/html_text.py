@@ -4,7 +4,8 @@ The chat shows answers as Markdown and escapes HTML, so ``<p>We ship ...</p>`` w
 with its tags, and the tags' words would be searched. Paragraphs, line breaks, headings, lists, links,
 bold and italics become their Markdown; tables become one line per row; scripts, styles and images are
 dropped; entities (``&amp;``, ``&nbsp;``) become their characters. Text without HTML tags is left alone,
-so ``<3`` or ``a < b`` in a plain answer stays as written.
+so ``<3`` or ``a < b`` in a plain answer stays as written. Only text with block tags (paragraphs, lists,
+headings, tables) counts as HTML: a Markdown answer with a stray ``<br>`` or ``<b>`` is kept as written.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_TAG = re.compile(
-    r"</?(p|br|div|span|ul|ol|li|a|b|strong|i|em|u|h[1-6]|table|thead|tbody|tr|td|th|blockquote|hr|img)"
-    r"(\s[^<>]*)?/?>", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(p|div|ul|ol|li|h[1-6]|table|tr|td|th|blockquote)(\s[^<>]*)?/?>", re.IGNORECASE)
 _BLOCKS = {"p", "div", "ul", "ol", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 _DROPPED = {"script", "style", "head", "title", "noscript"}
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(_TAG.search(text or ""))
+    return bool(_BLOCK_TAG.search(text or ""))
 
 
 def html_to_markdown(text: str) -> str:
@@ -41,6 +40,7 @@ class _Converter(HTMLParser):
         self._cells_in_row = 0
         self._pending_lines = 0
         self._opened = False  # an emphasis marker was just written, before any text
+        self._open_marks: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _DROPPED:
@@ -92,21 +92,29 @@ class _Converter(HTMLParser):
                 self._emit(f"]({href})")
 
     def handle_data(self, data: str) -> None:
-        text = re.sub(r"\s+", " ", data)
+        text = re.sub(r"\s+", " ", data.replace("\u00a0", " "))
         if self._dropping or not text or (text == " " and (self._pending_lines or not self._out)):
             return
         if self._opened and text.startswith(" "):  # "<b> bold</b>": the space goes before the marker
-            self._out[-1] = " " + self._out[-1]
+            self._out[-1] = " " + self._out[-1].lstrip()
             text = text.lstrip()
+            if not text:
+                return
+        if any(self._links):  # link text: brackets would end the Markdown link early
+            text = text.replace("[", "\\[").replace("]", "\\]")
         self._emit(text)
 
     def _open_emphasis(self, marker: str) -> None:
         self._emit(marker)
         self._opened = True
+        self._open_marks.append(marker)
 
     def _close_emphasis(self, marker: str) -> None:
+        if marker not in self._open_marks:
+            return
+        self._open_marks.remove(marker)
         if self._opened:  # around nothing: drop the opening marker
-            self._out.pop()
+            self._out[-1] = self._out[-1][: -len(marker)]
             self._opened = False
             return
         trailing = bool(self._out) and self._out[-1].endswith(" ")
@@ -136,17 +144,29 @@ class _Converter(HTMLParser):
         self._emit(f"{indent}{current[1]}. " if current[0] else f"{indent}- ")
 
     def _open_link(self, href: str | None) -> None:
-        usable = href.strip() if href and href.strip().lower().startswith(_LINK_SCHEMES) else None
+        usable = _safe_target(href)
         self._links.append(usable)
         if usable:
             self._emit("[")
 
     def markdown(self) -> str:
+        self._pending_lines = 0  # breaks at the very end: the markers of tags left open go before them
+        for marker in reversed(list(self._open_marks)):
+            self._close_emphasis(marker)
         lines = "".join(self._out).replace("\u00a0", " ").split("\n")
         return re.sub(r"\n{3,}", "\n\n", "\n".join(_tidy(line) for line in lines)).strip()
 
 
 _MARKERS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
+
+
+def _safe_target(href: str | None) -> str | None:
+    """A web, mailto or tel address, with the characters that would end a Markdown link encoded; None for
+    any other (javascript:, relative paths)."""
+    target = (href or "").strip()
+    if not target.lower().startswith(_LINK_SCHEMES):
+        return None
+    return re.sub(r"[\s()<>\[\]]", lambda m: f"%{ord(m.group(0)):02X}", target)
 
 
 def _is_heading(tag: str) -> bool:

@@ -61,20 +61,31 @@ def _sheet_text(raw: bytes) -> tuple[str, str]:
         raise UserInputError("The Excel workbook cannot be read (it is damaged or not a real .xlsx file); "
                              "save it again, or as 'CSV UTF-8', and import again.") from error
     try:
+        if not book.worksheets:
+            raise UserInputError("The Excel workbook has no worksheet; put the table on its first sheet.")
         sheet = book.worksheets[0]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        last = 0
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS:
-                raise UserInputError(f"The sheet '{sheet.title}' has more than {MAX_ROWS:,} rows; split it.")
-            writer.writerow([_cell(value) for value in row])
-            last = number
-        if not last:
-            raise UserInputError(f"The first sheet of the workbook ('{sheet.title}') is empty.")
-        return out.getvalue(), sheet.title
+        return _rows_as_csv(sheet), sheet.title
+    except UserInputError:
+        raise
+    except Exception as error:  # the sheet's own XML is only parsed while its rows are read
+        raise UserInputError("The Excel workbook cannot be read (its first sheet is damaged); save it again, "
+                             "or as 'CSV UTF-8', and import again.") from error
     finally:
         book.close()
+
+
+def _rows_as_csv(sheet) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    last = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise UserInputError(f"The sheet '{sheet.title}' has more than {MAX_ROWS:,} rows; split it.")
+        writer.writerow([_cell(value) for value in row])
+        last = number
+    if not last:
+        raise UserInputError(f"The first sheet of the workbook ('{sheet.title}') is empty.")
+    return out.getvalue()
 
 
 def _cell(value) -> str:

@@ -36,7 +36,7 @@ ALIASES = {
     "question": ("q", "title", "faq", "questions", "question_title"),
     "answer": ("a", "body", "content", "response", "reply", "answers", "answer_text", "description"),
     "alternates": ("alternate_questions", "alternatives", "variations", "paraphrases", "other_questions"),
-    "tags": ("category", "categories", "section", "topic", "labels", "keywords"),
+    "tags": ("labels", "label_names", "keywords"),
 }
 """Other names of the columns in help centres' and FAQ tools' exports (a Zendesk article's title and body)."""
 SEPARATOR = "|"

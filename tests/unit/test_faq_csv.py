@@ -318,11 +318,11 @@ def test_an_answer_that_is_only_html_tags_is_refused_as_empty(sessions):
 
 
 def test_a_help_centre_export_is_read_by_its_own_column_names(sessions):
-    report = do_import(sessions, 'Title,Body,Section,Intent,Author\n'
+    report = do_import(sessions, 'Title,Body,Labels,Intent,Section\n'
                                  'Do you ship to Norway?,"<p>Yes, in <b>3-5 days</b>.</p>",Shipping,shipping_info,kim\n'
                                  "Do you take PayPal?,Yes.,Payment,payment_billing,kim\n")
     assert report.summary() == ("2 rows: 2 added, 0 updated, 0 unchanged (columns read as: Title -> question, "
-                                "Body -> answer, Section -> tags); 1 rows converted from HTML to Markdown")
+                                "Body -> answer, Labels -> tags); 1 rows converted from HTML to Markdown")
     with session_scope(sessions) as session:
         entries = list_faqs(session=session)
         assert [(e.answer, list(e.tags)) for e in entries] == [("Yes, in **3-5 days**.", ["shipping"]),

@@ -16,9 +16,10 @@ from knowledge_base.html_text import html_to_markdown, looks_like_html
         ("<h2>Returns</h2>\n<ul>\n <li>Within 30 days</li>\n <li>Unworn<ul><li>shoes in their box</li></ul></li>"
          "\n</ul><ol><li>Sign in</li><li>Choose the order</li></ol>",
          "**Returns**\n\n- Within 30 days\n- Unworn\n  - shoes in their box\n\n1. Sign in\n2. Choose the order"),
-        ("Line one<br>Line two<br/>Line&nbsp;three", "Line one\nLine two\nLine three"),
+        ("<p>Line one<br>Line two<br/>Line&nbsp;three</p>", "Line one\nLine two\nLine three"),
         ("<table><tr><th>Size</th><th>EU</th></tr><tr><td>S</td><td>36</td></tr></table>", "Size | EU\nS | 36"),
         ("<p><em>Note</em> and <b> bold </b>text<b></b>.</p>", "*Note* and **bold** text."),
+        ("<p><b> </b>x and <strong>&nbsp;</strong>y, <b>left open</p>", "x and y, **left open**"),
         ('<div class="x"><P>Upper-case tags</P></div>', "Upper-case tags"),
     ],
 )
@@ -33,6 +34,12 @@ def test_scripts_styles_images_and_unsafe_links_leave_only_their_words():
     assert html_to_markdown(html) == "Hi click here"
 
 
-@pytest.mark.parametrize("text", ["I <3 this shop", "orders < 50 EUR ship for 4.95 > free above", "Use **Markdown**"])
+def test_a_link_target_cannot_close_the_markdown_link_early():
+    html = '<p><a href="https://ok.example) [x](javascript:alert(1)">click [me]</a></p>'
+    assert html_to_markdown(html) == "[click \\[me\\]](https://ok.example%29%20%5Bx%5D%28javascript:alert%281%29)"
+
+
+@pytest.mark.parametrize("text", ["I <3 this shop", "orders < 50 EUR ship for 4.95 > free above", "Use **Markdown**",
+                                  "Returns:\n- pack the item<br>\n- print the **free** label <b>today</b>"])
 def test_plain_text_is_not_taken_for_html(text):
     assert not looks_like_html(text)

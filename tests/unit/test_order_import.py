@@ -97,10 +97,12 @@ def test_other_shop_systems_statuses_are_read_as_ours_and_the_import_says_so(ses
                         "ACM-20420,d@example.com,Partially fulfilled,2026-11-18,\n"
                         "ACM-20421,e@example.com,failed,2026-11-18,\n"
                         "ACM-20422,f@example.com,Canceled,2026-11-18,\n"
-                        "ACM-20423,g@example.com,in transit,2026-11-18,\n")
+                        "ACM-20423,g@example.com,in transit,2026-11-18,\n"
+                        "ACM-20424,h@example.com,shipped,2026-11-18,2026-11-21 10:00\n")
     assert {number: order.status for number, order in stored(sessions).items()} == {
         "ACM-20417": "shipped", "ACM-20418": "delivered", "ACM-20419": "pending", "ACM-20420": "partially_shipped",
-        "ACM-20421": "payment_failed", "ACM-20422": "cancelled", "ACM-20423": "in_transit"}
+        "ACM-20421": "payment_failed", "ACM-20422": "cancelled", "ACM-20423": "in_transit",
+        "ACM-20424": "shipped"}  # the store's own word is kept as written
     assert report.summary().endswith(
         "; statuses read as Canceled -> cancelled (1), Completed -> delivered (1), On hold -> pending (1), "
         "Partially fulfilled -> partially shipped (1), failed -> payment failed (1), wc-completed -> shipped (1)")

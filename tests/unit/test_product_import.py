@@ -115,9 +115,9 @@ def test_a_missing_file_or_missing_columns_are_clear_errors(sessions, folder):
 
 def test_a_shop_systems_export_is_read_by_its_own_column_names(sessions, folder):
     report = run_import(sessions, folder, (
-        "Variant SKU,Title,Type,Variant Price,Body (HTML),Vendor\n"
-        'MUG-1,Coffee mug,Homeware,12.50,"<p>A <strong>white</strong> mug.</p><ul><li>300 ml</li></ul>",Acme\n'))
+        "Variant SKU,Title,Product Type,Variant Price,Body (HTML),Type\n"
+        'MUG-1,Coffee mug,Homeware,12.50,"<p>A <strong>white</strong> mug.</p><ul><li>300 ml</li></ul>",simple\n'))
     assert report.summary() == ("1 products: 1 added, 0 updated, 0 photos (columns read as: Variant SKU -> sku, "
-                                "Title -> name, Type -> category, Variant Price -> price, Body (HTML) -> description)")
+                                "Title -> name, Product Type -> category, Variant Price -> price, Body (HTML) -> description)")
     mug = stored(sessions)["MUG-1"]
     assert (mug.name, mug.price, mug.description) == ("Coffee mug", Decimal("12.50"), "A **white** mug. - 300 ml")

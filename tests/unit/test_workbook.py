@@ -65,6 +65,15 @@ def test_an_orders_workbook_with_real_excel_dates_imports(sessions, tmp_path):
                                 "statuses read as Completed -> shipped (1)")
 
 
+def _with_damaged_sheet(raw: bytes) -> bytes:
+    """The workbook with its first sheet's XML cut in half (only read once its rows are)."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    files = {name: source.read(name) for name in source.namelist()}
+    sheet = files["xl/worksheets/sheet1.xml"]
+    files["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
+    return _zip(files)
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -83,6 +92,8 @@ def _zip(files: dict[str, bytes]) -> bytes:
         (workbook(["question", "answer"], ["a", "b"])[:400], "damaged or cut short"),
         (_zip({"xl/workbook.xml": b"not xml"}), "The Excel workbook cannot be read"),
         (workbook(), "The first sheet of the workbook ('FAQ') is empty."),
+        (_with_damaged_sheet(workbook(*[["question", f"answer {n}"] for n in range(40)])),
+         "The Excel workbook cannot be read (its first sheet is damaged)"),
     ],
 )
 def test_spreadsheets_that_cannot_be_read_say_what_to_do(raw, message):
