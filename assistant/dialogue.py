@@ -11,9 +11,9 @@ Precedence (first that applies):
    when it carries an order number, that order's status);
 2. ``human_agent`` -> ``handoff`` (with the curated answer too when one matches confidently, e.g. the
    opening hours);
-3. a photo that matches a catalogue product, with words whose best intent is ``product_question``,
-   ``promotions`` ("how much is this?") or ``out_of_scope`` -> ``product``: the photo says what the
-   question is about;
+3. a photo that matches a catalogue product (or words that name one by its SKU or its whole name), with
+   words whose best intent is ``product_question``, ``promotions`` ("how much is this?") or
+   ``out_of_scope`` -> ``product``: the photo (or the name) says what the question is about;
 4. out of scope (a router's ``out_of_scope`` flag or intent) -> ``out_of_scope``, a polite refusal; but
    when the router's best intent was one of the shop's and only its low confidence made the turn out of
    scope, step 7 answers or offers the closest entries instead, and an FAQ entry whose question the turn
@@ -181,13 +181,18 @@ class TurnFacts:
     order: Order | None = None
     """The database row of ``order_number``; None when there is no such order."""
     product: Product | None = None
-    """The catalogue product the turn's photo shows, when it matched above the threshold."""
+    """The catalogue product the turn's photo shows, when it matched above the threshold; else the one its
+    words name (``named_products``)."""
     wordless: bool = False
     """The turn has neither a picture nor a letter or digit (only emoji or punctuation)."""
     other_alphabet: str | None = None
     """The writing system of a turn without a picture whose letters are mostly not Latin ('Cyrillic')."""
     found_email: str | None = None
     """An email address in this turn's typed text (lower-cased)."""
+    asked_size: str | None = None
+    """The size asked about ("in size 44") when a product is in play."""
+    product_named: bool = False
+    """``product`` comes from the turn's words, not from a photo."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle(),
@@ -215,7 +220,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
     if prediction.intent == "human_agent":
         return _handoff_on_request(facts.result)
     if facts.product is not None and prediction.intent in ABOUT_THE_PICTURED_PRODUCT:
-        return describe_product(facts.product, currency=store.currency)
+        return describe_product(facts.product, currency=store.currency, size=facts.asked_size,
+                                pictured=not facts.product_named)
     if is_out_of_scope(prediction):
         if unsure_rather_than_off_topic(prediction) and facts.result is not None:
             return _retrieval_decision(facts, suggestions)
@@ -328,13 +334,26 @@ def decide(result: SearchResult, *, suggestions: int) -> Decision:
     return Decision("clarify", f"{CLARIFY_TEXT}\n{lines}", suggestions=closest)
 
 
-def describe_product(product: Product, *, currency: str = "EUR") -> Decision:
-    """What a customer wants to know about the product in their photo: name, price, sizes in stock."""
-    in_stock = [size for size in product.sizes if product.stock.get(size, 0) > 0]
+def describe_product(product: Product, *, currency: str = "EUR", size: str | None = None,
+                     pictured: bool = True) -> Decision:
+    """What a customer wants to know about the product in their photo (or named): name, price, sizes in
+    stock, and the size they asked about."""
+    in_stock = [s for s in product.sizes if product.stock.get(s, 0) > 0]
     sizes = f"In stock in {', '.join(in_stock)}." if in_stock else "It is sold out in every size right now."
+    opening = "This looks like our" if pictured else "Our"
     text = (
-        f"This looks like our {product.name} ({product.category}, SKU {product.sku}), "
-        f"{currency} {product.price:.2f}. {product.description} {sizes}"
+        f"{opening} {product.name} ({product.category}, SKU {product.sku}), "
+        f"{currency} {product.price:.2f}. {product.description} {_size_sentence(product, size, in_stock)}{sizes}"
     )
     return Decision("product", text)
+
+
+def _size_sentence(product: Product, size: str | None, in_stock: list[str]) -> str:
+    if size is None:
+        return ""
+    known = {s.lower(): s for s in product.sizes}
+    if size.lower() not in known:
+        return f"It is not made in size {size}. "
+    named = known[size.lower()]
+    return f"Size {named} is in stock. " if named in in_stock else f"Size {named} is sold out right now. "
 

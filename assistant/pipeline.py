@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
+from assistant.named_products import asked_size, named_product
 from assistant.orders import find_email, find_order_number, order_number_format
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
@@ -192,10 +193,14 @@ class Assistant:
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None
         said = _said(turn, seen)
+        named = product is None and bool(said)
+        if named:
+            product = named_product(session, said)
         wordless = not seen.images and not any(ch.isalnum() for ch in said)
         alphabet = None if seen.images else unreadable_script(said)
         email = find_email(turn.text, spoken=transcript.text if transcript else None)
-        facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email)
+        facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email,
+                          asked_size(said) if product else None, named and product is not None)
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)
         return _Turn(seen, facts, decision, products, filtered, timings)

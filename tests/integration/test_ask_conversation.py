@@ -63,3 +63,11 @@ def test_with_the_email_check_the_order_is_told_once_its_email_address_is_given(
     assert (right["action"], right["order_number"]) == ("order_status", "FG-104280")
     assert "JJD0092635935083678478" in right["reply"]
 
+
+
+def test_a_product_named_in_words_gets_its_details_and_a_vague_name_the_faq(data_dir):
+    reply = ask(data_dir, "how much is the Suede Chelsea Boot? do you have it in size 44")
+    assert reply["action"] == "product"
+    assert reply["reply"].startswith("Our Suede Chelsea Boot (Ankle boot, SKU FG-AB-002), EUR 159.95.")
+    assert "Size 44 is in stock." in reply["reply"]
+    assert ask(data_dir, "Do the Chelsea boots run true to size?")["action"] == "answer"
