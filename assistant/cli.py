@@ -44,7 +44,7 @@ def seed(
     runtime = start_runtime()
     with session_scope(runtime.sessions) as session:
         report = seed_demo_store(session=session, data_dir=runtime.settings.data_dir)
-        embedded = runtime.retriever.dense.sync(session)
+        embedded = runtime.reindex(session)
         photos = runtime.product_index.sync(session)
     typer.echo(
         f"seeded {report.intents} intents, {report.faqs} FAQ entries, {report.products} products, "
@@ -60,7 +60,7 @@ def reindex() -> None:
     """Embed every FAQ entry whose vectors are missing or stale."""
     runtime = start_runtime()
     with session_scope(runtime.sessions) as session:
-        embedded = runtime.retriever.dense.sync(session)
+        embedded = runtime.reindex(session)
     typer.echo(f"{embedded} entries (re)embedded")
 
 
@@ -116,8 +116,11 @@ def ask(
 def models(json_output: JsonFlag = False) -> None:
     """Load each model and list its source, device, dtype and load time."""
     runtime = start_runtime()
-    for load in (runtime.models.text_encoder, runtime.models.image_encoder, runtime.models.transcriber,
-                 runtime.models.ocr_reader):
+    loads = [runtime.models.text_encoder, runtime.models.image_encoder, runtime.models.transcriber,
+             runtime.models.ocr_reader]
+    if runtime.settings.multilingual_answers:
+        loads.append(runtime.models.multilingual_encoder)
+    for load in loads:
         load()
     rows = [vars(m) for m in runtime.models.loaded]
     if json_output:

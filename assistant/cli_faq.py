@@ -32,7 +32,7 @@ def faq_json(entry) -> dict:
 
 
 def _refresh_index(runtime, session) -> int:
-    return runtime.retriever.dense.sync(session)
+    return runtime.reindex(session)
 
 
 @app.command("add")

@@ -26,6 +26,10 @@ Precedence (first that applies):
    not yet told in this conversation is told only once the customer has given its email address too;
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
+Words in another language than English (``multilingual``) that steps 1 to 7 would refuse, clarify or
+not match are answered, or offered the closest entries, by their meaning across languages instead; a
+greeting or goodbye too, when an entry answers them confidently.
+
 A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
 Retrieval routing (no router configured) carries no intent to act on when its best hit is not confident:
 such turns go straight to step 7, and it never refuses as out of scope.
@@ -33,7 +37,7 @@ such turns go straight to step 7, and it never refuses as out of scope.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.orders import (
     OrderNumberFormat,
@@ -89,6 +93,7 @@ GOODBYE_TEXT = "You're welcome! If there's anything else, just write here. Have 
 
 RETRIEVAL_ROUTER = "retrieval"
 FAILED_ACTIONS = frozenset({"clarify", "no_match", "order_email_mismatch"})
+UNANSWERED_IN_ENGLISH = frozenset({"out_of_scope", "clarify", "no_match"})
 FAILED_TURNS_BEFORE_HANDOFF = 2
 """A hand-off is opened on this many failed turns in a row."""
 SHORT_REPLIES = {"greeting": ("greeting", GREETING_TEXT), "thanks_goodbye": ("goodbye", GOODBYE_TEXT)}
@@ -117,6 +122,8 @@ class Decision:
     """The order the reply is about (reported or not found)."""
     handoff_reason: str | None = None
     """Set when the conversation is to be handed to a person; stored on the ticket."""
+    across_languages: bool = False
+    """Decided from ``TurnFacts.other_language``, the words' meaning across languages."""
 
 
 @dataclass(frozen=True)
@@ -193,12 +200,17 @@ class TurnFacts:
     """The size asked about ("in size 44") when a product is in play."""
     product_named: bool = False
     """``product`` comes from the turn's words, not from a photo."""
+    other_language: SearchResult | None = None
+    """For words in another language than English: the entries closest in meaning across languages (None
+    when none comes near, and for English)."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle(),
                 near_match: float = NEAR_MATCH_SCORE) -> Decision:
     """The action for this turn (see the module docstring for the order in which rules apply)."""
     decision = _choose(facts, state, suggestions, store, near_match)
+    if _better_in_their_language(decision, facts.other_language):
+        decision = replace(decide(facts.other_language, suggestions=suggestions), across_languages=True)
     if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
         reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
         return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
@@ -237,6 +249,15 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
             return order_decision(facts, state, store)
         return Decision("ask_order_number", ask_order_number_text(store.order_numbers))
     return _retrieval_decision(facts, suggestions)
+
+
+def _better_in_their_language(decision: Decision, other_language: SearchResult | None) -> bool:
+    """Entries found by meaning replace a refusal, a clarification or no match; a confident one also
+    replaces a greeting or goodbye (the English router reads many foreign sentences as one)."""
+    if other_language is None:
+        return False
+    short_reply = decision.action in {action for action, _ in SHORT_REPLIES.values()}
+    return decision.action in UNANSWERED_IN_ENGLISH or (short_reply and other_language.confident)
 
 
 def acts_on_intent(prediction: IntentPrediction) -> bool:

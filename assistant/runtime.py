@@ -14,6 +14,7 @@ from assistant.errors import RetrainingBusyError
 from assistant.images import image_limits
 from assistant.intent_guess import RouterIntentGuesser
 from assistant.loading import ModelRegistry
+from assistant.multilingual import CrossLingualOptions, CrossLingualSearch, LanguageIdentifier
 from assistant.perception import MediaReader
 from assistant.products import LazyPhotoEmbedder
 from assistant.pipeline import Assistant, build_retriever
@@ -59,6 +60,23 @@ class Runtime:
     @cached_property
     def retriever(self) -> HybridRetriever:
         return build_retriever(self.settings, self.models.text_encoder())
+
+    @cached_property
+    def cross_lingual(self) -> CrossLingualSearch | None:
+        """The search for messages in another language; None when ``multilingual_answers`` is off."""
+        s = self.settings
+        if not s.multilingual_answers:
+            return None
+        options = CrossLingualOptions(s.multilingual_answer_score, s.multilingual_suggest_score, s.search_k)
+        return CrossLingualSearch(self.models.multilingual_encoder(), LanguageIdentifier(), options)
+
+    def reindex(self, session: Session) -> int:
+        """Embeds every FAQ entry whose vectors are missing or stale, for the English search and, when it
+        is on, the search across languages; returns how many entries the English search re-embedded."""
+        embedded = self.retriever.dense.sync(session)
+        if self.cross_lingual is not None:
+            self.cross_lingual.index.sync(session)
+        return embedded
 
     @cached_property
     def product_index(self) -> ProductImageIndex:
@@ -136,7 +154,8 @@ class Runtime:
     def assistant(self) -> Assistant:
         with self._swapping:  # registered under the lock, so that a router swapped in meanwhile reaches it
             assistant = Assistant(
-                self.settings, self.sessions, self.retriever, self.media, self.product_index, router=self.router
+                self.settings, self.sessions, self.retriever, self.media, self.product_index, router=self.router,
+                cross_lingual=self.cross_lingual,
             )
             self.__dict__["assistant"] = assistant
             return assistant

@@ -61,6 +61,22 @@ class Settings(BaseSettings):
         "router, or the router's mistake); a wording with cosine similarity 0.9 or more counts too. 1 turns "
         "this off.",
     )
+    multilingual_answers: bool = Field(
+        default=True,
+        description="Answer messages written in another language from the FAQ entries' wordings with the "
+        "packaged multilingual-e5-small, where the English search and router find nothing (or a message is "
+        "in another alphabet).",
+    )
+    multilingual_answer_score: float = Field(
+        default=0.88, ge=0.0, le=1.0,
+        description="Multilingual cosine similarity from which the best entry answers a message in another "
+        "language (chosen by bench/multilingual.py).",
+    )
+    multilingual_suggest_score: float = Field(
+        default=0.84, ge=0.0, le=1.0,
+        description="Multilingual cosine similarity from which the closest entries are offered to a message "
+        "in another language.",
+    )
     search_k: int = Field(default=5, ge=1, le=100, description="Hits returned by a search.")
     suggestions: int = Field(default=3, ge=1, le=10, description="Closest entries offered when unsure.")
     max_query_chars: int = Field(default=2000, ge=10, description="Longest accepted customer message.")

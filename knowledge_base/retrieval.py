@@ -163,28 +163,34 @@ class HybridRetriever:
         return value / (value + self.options.lexical_saturation) if value > 0 else 0.0
 
     def _hits(self, session: Session, ranked, dense, bm25) -> list[Hit]:
-        ids = [faq_id for faq_id, _ in ranked]
-        rows = session.execute(
-            select(FaqEntry.id, FaqEntry.question, FaqEntry.answer, Intent.name, FaqEntry.tags)
-            .join(Intent, Intent.id == FaqEntry.intent_id)
-            .where(FaqEntry.id.in_(ids))
-        ).all()
-        entries = {row[0]: row for row in rows}
-        return [
-            Hit(
-                faq_id=faq_id,
-                question=entries[faq_id][1],
-                answer=entries[faq_id][2],
-                intent=entries[faq_id][3],
-                score=round(float(score), 6),
-                dense=round(float(dense.get(faq_id, 0.0)), 6),
-                lexical=round(self.normalise_bm25(bm25.get(faq_id, 0.0)), 6),
-                bm25=round(float(bm25.get(faq_id, 0.0)), 6),
-                tags=tuple(entries[faq_id][4] or ()),
-            )
-            for faq_id, score in ranked
-            if faq_id in entries
-        ]
+        return load_hits(session, ranked, dense=dense, bm25=bm25, normalise_bm25=self.normalise_bm25)
+
+
+def load_hits(session: Session, ranked, *, dense: dict[int, float], bm25: dict[int, float],
+              normalise_bm25=lambda value: 0.0) -> list[Hit]:
+    """Hits for ``ranked`` (faq id, fused score) pairs, in that order, with each signal's score."""
+    ids = [faq_id for faq_id, _ in ranked]
+    rows = session.execute(
+        select(FaqEntry.id, FaqEntry.question, FaqEntry.answer, Intent.name, FaqEntry.tags)
+        .join(Intent, Intent.id == FaqEntry.intent_id)
+        .where(FaqEntry.id.in_(ids))
+    ).all()
+    entries = {row[0]: row for row in rows}
+    return [
+        Hit(
+            faq_id=faq_id,
+            question=entries[faq_id][1],
+            answer=entries[faq_id][2],
+            intent=entries[faq_id][3],
+            score=round(float(score), 6),
+            dense=round(float(dense.get(faq_id, 0.0)), 6),
+            lexical=round(normalise_bm25(bm25.get(faq_id, 0.0)), 6),
+            bm25=round(float(bm25.get(faq_id, 0.0)), 6),
+            tags=tuple(entries[faq_id][4] or ()),
+        )
+        for faq_id, score in ranked
+        if faq_id in entries
+    ]
 
 
 def lexical_backend(dialect: str):

@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from assistant.runtime import Runtime
+from knowledge_base.db import session_scope
 from ui.app import build_app
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,8 @@ def warm_up(runtime: Runtime) -> None:
     """Load the models every chat turn needs before the first customer arrives."""
     runtime.retriever
     runtime.product_index
+    with session_scope(runtime.sessions) as session:
+        runtime.reindex(session)
     runtime.assistant  # loads the router: trained first only when no checkpoint fits today's intents
     runtime.refresh_router_in_background()
 

@@ -45,10 +45,15 @@ def test_unknown_conversation_id_is_a_clear_error(data_dir):
     assert "error: There is no conversation 'no-such-id'" in result.stderr and no_traceback_of_ours(result.stderr)
 
 
-def test_a_message_in_another_alphabet_asks_for_english_then_a_person(data_dir):
-    first = ask(data_dir, "我的订单在哪里？")
+def test_a_message_in_another_alphabet_is_answered_by_its_meaning(data_dir):
+    reply = ask(data_dir, "我的订单在哪里？")
+    assert reply["action"] == "answer" and reply["sources"][0]["question"] == "Where is my order?"
+
+
+def test_another_alphabet_with_no_entry_near_asks_for_english_then_a_person(data_dir):
+    first = ask(data_dir, "какая столица Канады?")
     assert first["action"] == "no_match" and "only read messages written in English" in first["reply"]
-    second = ask(data_dir, "Где мой заказ?", "--conversation", first["conversation_id"])
+    second = ask(data_dir, "как обновить Windows на ноутбуке?", "--conversation", first["conversation_id"])
     assert second["action"] == "handoff" and isinstance(second["handoff_ticket_id"], int)
 
 

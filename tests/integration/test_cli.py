@@ -144,3 +144,5 @@ def test_models_lists_the_text_encoder(data_dir):
     assert rows[0]["role"] == "text encoder"
     assert rows[0]["name"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert rows[0]["device"] == "cpu"
+    multilingual = next(row for row in rows if row["role"] == "multilingual text encoder")
+    assert multilingual["name"].startswith("multilingual-e5-small") and multilingual["dtype"] == "int4"

@@ -26,6 +26,7 @@ from assistant.settings import Settings
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faqs import FaqFields, add_faq
 from knowledge_base.repositories.intents import upsert_intent
+from tests.fakes import HashingEmbedder
 from tests.fusion_fakes import ColourGridEncoder, HashingTokenEncoder, NoWordsReader
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class LightModels:
-    """The three encoders a RouterTrainer reads, as light real implementations."""
+    """The three encoders a RouterTrainer reads, and the multilingual one a chat turn may, as light real
+    implementations."""
 
     def __init__(self) -> None:
         self._text, self._image = HashingTokenEncoder(dim=384), ColourGridEncoder()
@@ -46,6 +48,9 @@ class LightModels:
 
     def ocr_reader(self):
         return NoWordsReader()
+
+    def multilingual_encoder(self):
+        return HashingEmbedder()
 
 
 @pytest.fixture(scope="module")

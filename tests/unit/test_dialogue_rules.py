@@ -259,3 +259,37 @@ def test_a_near_copy_of_an_entrys_question_is_answered_though_the_router_calls_i
     assert decide_turn(merely_close, DialogueState(), suggestions=3).action == "out_of_scope"
     same_meaning = Hit(9, "question 9", "answer 9", "shipping_info", 0.6, 0.93, 0.1, 1.0)  # a small store's scores
     assert decide_turn(TurnFacts(refused, result(same_meaning)), DialogueState(), suggestions=3).action == "answer"
+
+
+def test_words_in_another_language_are_answered_by_meaning_where_english_finds_nothing():
+    across = result(hit(4, "return_refund", 0.92), hit(5, "return_refund", 0.86), threshold=0.88)
+    refused = TurnFacts(routed("out_of_scope", out_of_scope=True), result(hit(1, "greeting", 0.1)),
+                        other_language=across)
+    decision = decide_turn(refused, DialogueState(), suggestions=3)
+    assert decision.action == "answer" and decision.across_languages
+    assert decision.sources[0].faq_id == 4 and decision.text == "answer 4"
+    unsure = replace(refused, other_language=result(hit(5, "return_refund", 0.86), threshold=0.88))
+    offered = decide_turn(unsure, DialogueState(), suggestions=3)
+    assert offered.action == "clarify" and [s.faq_id for s in offered.suggestions] == [5]
+    assert decide_turn(unsure, DialogueState(failed_turns=1), suggestions=3).action == "handoff"
+
+
+def test_meaning_across_languages_leaves_english_answers_and_other_actions_alone():
+    across = result(hit(4, "return_refund", 0.95), threshold=0.88)
+    answered = TurnFacts(routed("promotions"), result(hit(9, "promotions", 0.8)), other_language=across)
+    decision = decide_turn(answered, DialogueState(), suggestions=3)
+    assert decision.sources[0].faq_id == 9 and not decision.across_languages
+    only_near = result(hit(4, "return_refund", 0.86), threshold=0.88)
+    greeted = TurnFacts(routed("greeting"), result(), other_language=only_near)
+    assert decide_turn(greeted, DialogueState(), suggestions=3).action == "greeting"
+    misread = replace(greeted, prediction=routed("thanks_goodbye"), other_language=across)
+    assert decide_turn(misread, DialogueState(), suggestions=3).action == "answer"
+    asked = TurnFacts(routed("order_status"), result(), other_language=across)
+    assert decide_turn(asked, DialogueState(), suggestions=3).action == "ask_order_number"
+
+
+def test_another_alphabet_is_answered_by_meaning_when_an_entry_comes_near():
+    across = result(hit(4, "shipping_info", 0.9), threshold=0.88)
+    facts = TurnFacts(routed("out_of_scope"), None, other_alphabet="Cyrillic", other_language=across)
+    decision = decide_turn(facts, DialogueState(), suggestions=3)
+    assert decision.action == "answer" and decision.sources[0].faq_id == 4

