@@ -27,8 +27,9 @@ Precedence (first that applies):
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
 Words in another language than English (``multilingual``) that steps 1 to 7 would refuse, clarify or
-not match are answered, or offered the closest entries, by their meaning across languages instead; a
-greeting or goodbye too, when an entry answers them confidently.
+not match, or greet or say goodbye to, get the status of an order whose number they carry; else they are
+answered, or offered the closest entries, by their meaning across languages (a greeting or goodbye is
+replaced only by a confident answer).
 
 A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
 Retrieval routing (no router configured) carries no intent to act on when its best hit is not confident:
@@ -200,6 +201,8 @@ class TurnFacts:
     """The size asked about ("in size 44") when a product is in play."""
     product_named: bool = False
     """``product`` comes from the turn's words, not from a photo."""
+    language: str | None = None
+    """The language (ISO 639-1) of words identified as written in another language than English."""
     other_language: SearchResult | None = None
     """For words in another language than English: the entries closest in meaning across languages (None
     when none comes near, and for English)."""
@@ -208,9 +211,8 @@ class TurnFacts:
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle(),
                 near_match: float = NEAR_MATCH_SCORE) -> Decision:
     """The action for this turn (see the module docstring for the order in which rules apply)."""
-    decision = _choose(facts, state, suggestions, store, near_match)
-    if _better_in_their_language(decision, facts.other_language):
-        decision = replace(decide(facts.other_language, suggestions=suggestions), across_languages=True)
+    decision = _in_their_language(facts, state, store, _choose(facts, state, suggestions, store, near_match),
+                                  suggestions)
     if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
         reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
         return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
@@ -251,13 +253,22 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
     return _retrieval_decision(facts, suggestions)
 
 
-def _better_in_their_language(decision: Decision, other_language: SearchResult | None) -> bool:
-    """Entries found by meaning replace a refusal, a clarification or no match; a confident one also
-    replaces a greeting or goodbye (the English router reads many foreign sentences as one)."""
-    if other_language is None:
-        return False
+def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle, decision: Decision,
+                       suggestions: int) -> Decision:
+    """For words in another language, what the English path could not answer: a refusal, a clarification,
+    no match, or a greeting or goodbye (the English router reads many foreign sentences as one). An order
+    number in them gets that order's status; else entries found by meaning answer (a greeting or goodbye
+    only by a confident one) or are offered."""
+    if facts.language is None:
+        return decision
+    failed = decision.action in UNANSWERED_IN_ENGLISH
     short_reply = decision.action in {action for action, _ in SHORT_REPLIES.values()}
-    return decision.action in UNANSWERED_IN_ENGLISH or (short_reply and other_language.confident)
+    if facts.found_order_number and (failed or short_reply):
+        return order_decision(facts, state, store)
+    found = facts.other_language
+    if found is None or not (failed or (short_reply and found.confident)):
+        return decision
+    return replace(decide(found, suggestions=suggestions), across_languages=True)
 
 
 def acts_on_intent(prediction: IntentPrediction) -> bool:

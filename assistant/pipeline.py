@@ -204,7 +204,7 @@ class Assistant:
         email = find_email(turn.text, spoken=transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email,
                           asked_size(said) if product else None, named and product is not None,
-                          self._search_other_language(session, said, alphabet, timings))
+                          *self._other_language(session, said, alphabet, timings))
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)
         if decision.across_languages:
@@ -233,17 +233,21 @@ class Assistant:
         timings["retrieve"] = _ms(started)
         return result, False
 
-    def _search_other_language(self, session: Session, said: str, alphabet: str | None, timings: dict):
-        """Entries close in meaning to words in another language than English (any alphabet); else None."""
+    def _other_language(self, session: Session, said: str, alphabet: str | None, timings: dict):
+        """(language, entries close in meaning) for words in another language than English, any alphabet;
+        (None, None) for English, for words without letters and without the multilingual search."""
         search = self.cross_lingual
         if search is None or not any(ch.isalpha() for ch in said):
-            return None
-        if alphabet is None and search.identifier.other_language(said) is None:
-            return None
+            return None, None
+        language = search.identifier.other_language(said)
+        if alphabet is not None:
+            language = language or search.identifier.language(said)[0]
+        if language is None:
+            return None, None
         started = time.perf_counter()
         result = search.search(session, said)
         timings["cross_lingual_search"] = _ms(started)
-        return result
+        return language, result
 
     def _match_products(self, session: Session, seen: Perception, timings: dict) -> list[dict]:
         photos = seen.product_photos()

@@ -99,3 +99,8 @@ def test_the_language_identifier_names_other_languages_and_passes_english():
     assert identifier.other_language("Where is my parcel? I ordered two weeks ago") is None
     assert identifier.other_language("waar blijft mijn pakket? ik heb twee weken geleden besteld") == "nl"
     assert identifier.language("¿dónde está mi pedido?")[0] == "es"
+
+
+def test_an_order_number_in_another_language_gets_that_orders_status(assistant):
+    reply = assistant.respond(UserTurn(text="je n'ai pas reçu ma commande FG-104280"))
+    assert (reply.action, reply.order_number) == ("order_status", "FG-104280")

@@ -264,7 +264,7 @@ def test_a_near_copy_of_an_entrys_question_is_answered_though_the_router_calls_i
 def test_words_in_another_language_are_answered_by_meaning_where_english_finds_nothing():
     across = result(hit(4, "return_refund", 0.92), hit(5, "return_refund", 0.86), threshold=0.88)
     refused = TurnFacts(routed("out_of_scope", out_of_scope=True), result(hit(1, "greeting", 0.1)),
-                        other_language=across)
+                        language="fr", other_language=across)
     decision = decide_turn(refused, DialogueState(), suggestions=3)
     assert decision.action == "answer" and decision.across_languages
     assert decision.sources[0].faq_id == 4 and decision.text == "answer 4"
@@ -276,20 +276,37 @@ def test_words_in_another_language_are_answered_by_meaning_where_english_finds_n
 
 def test_meaning_across_languages_leaves_english_answers_and_other_actions_alone():
     across = result(hit(4, "return_refund", 0.95), threshold=0.88)
-    answered = TurnFacts(routed("promotions"), result(hit(9, "promotions", 0.8)), other_language=across)
+    answered = TurnFacts(routed("promotions"), result(hit(9, "promotions", 0.8)), language="de",
+                         other_language=across)
     decision = decide_turn(answered, DialogueState(), suggestions=3)
     assert decision.sources[0].faq_id == 9 and not decision.across_languages
     only_near = result(hit(4, "return_refund", 0.86), threshold=0.88)
-    greeted = TurnFacts(routed("greeting"), result(), other_language=only_near)
+    greeted = TurnFacts(routed("greeting"), result(), language="nl", other_language=only_near)
     assert decide_turn(greeted, DialogueState(), suggestions=3).action == "greeting"
     misread = replace(greeted, prediction=routed("thanks_goodbye"), other_language=across)
     assert decide_turn(misread, DialogueState(), suggestions=3).action == "answer"
-    asked = TurnFacts(routed("order_status"), result(), other_language=across)
+    asked = TurnFacts(routed("order_status"), result(), language="es", other_language=across)
     assert decide_turn(asked, DialogueState(), suggestions=3).action == "ask_order_number"
 
 
 def test_another_alphabet_is_answered_by_meaning_when_an_entry_comes_near():
     across = result(hit(4, "shipping_info", 0.9), threshold=0.88)
-    facts = TurnFacts(routed("out_of_scope"), None, other_alphabet="Cyrillic", other_language=across)
+    facts = TurnFacts(routed("out_of_scope"), None, other_alphabet="Cyrillic", language="ru", other_language=across)
     decision = decide_turn(facts, DialogueState(), suggestions=3)
     assert decision.action == "answer" and decision.sources[0].faq_id == 4
+
+
+def test_an_order_number_in_another_language_gets_that_orders_status_where_english_finds_nothing():
+    across = result(hit(4, "cancel_order", 0.91), threshold=0.88)
+    facts = TurnFacts(routed("thanks_goodbye"), result(), found_order_number="FG-100060", order_number="FG-100060",
+                      language="fr", other_language=across)
+    decision = decide_turn(facts, DialogueState(), suggestions=3)
+    assert decision.action == "order_not_found" and decision.order_number == "FG-100060"
+    english = replace(facts, language=None, other_language=None)
+    assert decide_turn(english, DialogueState(), suggestions=3).action == "goodbye"
+
+
+def test_entries_found_across_languages_count_only_for_words_identified_as_another_language():
+    across = result(hit(4, "return_refund", 0.95), threshold=0.88)
+    facts = TurnFacts(routed("out_of_scope", out_of_scope=True), result(), other_language=across)
+    assert decide_turn(facts, DialogueState(), suggestions=3).action == "out_of_scope"
