@@ -106,7 +106,7 @@ def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
                      "alternates": "Can you wrap a present?|gift box?", "tags": "gifts|checkout", "active": "yes"}]
     path.write_text(path.read_text(encoding="utf-8") + "Can I pay by invoice?,Yes for companies.,payment_billing,,,\n",
                     encoding="utf-8")
-    assert import_csv(sessions, retriever, str(path)) == "Imported 2 rows: 1 added, 0 updated, 1 unchanged."
+    assert import_csv(sessions, retriever.dense.sync, str(path)) == "Imported 2 rows: 1 added, 0 updated, 1 unchanged."
     assert search(sessions, retriever, "pay by invoice").best.answer == "Yes for companies."
 
 
@@ -115,9 +115,9 @@ def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path
     bad_row.write_text("question,answer,intent\nGift wrap?,Yes.,gifts\n", encoding="utf-8")
     cyrillic = tmp_path / "cyrillic.csv"
     cyrillic.write_bytes("question,answer,intent\nРазмер?,Да, конечно.,shipping_info\n".encode("cp1251"))
-    assert import_csv(sessions, retriever, None) == "Not done: Choose a CSV or Excel file to import first."
-    assert "row 2: unknown intent 'gifts'" in import_csv(sessions, retriever, str(bad_row))
-    assert "is not UTF-8 text" in import_csv(sessions, retriever, str(cyrillic))
+    assert import_csv(sessions, retriever.dense.sync, None) == "Not done: Choose a CSV or Excel file to import first."
+    assert "row 2: unknown intent 'gifts'" in import_csv(sessions, retriever.dense.sync, str(bad_row))
+    assert "is not UTF-8 text" in import_csv(sessions, retriever.dense.sync, str(cyrillic))
     with session_scope(sessions) as session:
         assert count_faqs(session=session) == 0
 
@@ -125,7 +125,7 @@ def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path
 def test_console_import_reads_excel_csv_in_windows_1252_and_says_so(sessions, retriever, tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes('question,answer,intent\nTaille?,"Oui, très.",shipping_info\n'.encode("cp1252"))
-    message = import_csv(sessions, retriever, str(latin))
+    message = import_csv(sessions, retriever.dense.sync, str(latin))
     assert message.startswith("Imported 1 rows: 1 added") and "read as Windows-1252 text" in message
     assert search(sessions, retriever, "Taille?").best.answer == "Oui, très."
 
@@ -137,11 +137,11 @@ def test_console_import_guesses_missing_intents_with_the_router(sessions, retrie
     path = tmp_path / "no-intents.csv"
     path.write_text("question,answer\nIs my card charged at once?,Yes when the order ships.\n", encoding="utf-8")
     guess = RouterIntentGuesser(KeywordRouter)
-    assert import_csv(sessions, retriever, str(path), guess) == (
+    assert import_csv(sessions, retriever.dense.sync, str(path), guess) == (
         "Imported 1 rows: 1 added, 0 updated, 0 unchanged; intent guessed for 1 new entries (check them in the FAQ list)."
     )
     assert search(sessions, retriever, "card charged").best.intent == "payment_billing"
     other = tmp_path / "retrieval-routing.csv"
     other.write_text("question,answer\nDo you gift wrap?,Yes.\n", encoding="utf-8")
     assert "row 2: the intent is empty (only an intent router (ASSISTANT_ROUTER) guesses one)" in import_csv(
-        sessions, retriever, str(other))
+        sessions, retriever.dense.sync, str(other))

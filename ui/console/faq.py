@@ -7,6 +7,7 @@ finds a saved entry with its next question.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,15 +108,18 @@ def delete_faq_entry(sessions: sessionmaker[Session], faq_id: int | None) -> str
 
 
 def import_csv(
-    sessions: sessionmaker[Session], retriever: HybridRetriever, path: str | None, guess_intent: IntentGuess | None = None
+    sessions: sessionmaker[Session], reindex: Callable[[Session], int], path: str | None,
+    guess_intent: IntentGuess | None = None,
 ) -> str:
+    """Imports the file's rows and embeds the new and changed entries for every search that keeps vectors
+    (``Runtime.reindex``), so the first customer after a large import does not wait for them."""
     def work() -> str:
         if not path:
             raise UserInputError("Choose a CSV or Excel file to import first.")
         decoded = decode_csv(Path(path).read_bytes())
         with session_scope(sessions) as session:
             report = import_faqs_csv(session=session, text=decoded.text, guess_intent=guess_intent)
-            retriever.dense.sync(session)
+            reindex(session)
         return f"Imported {report.summary()}{decoded.note}."
 
     return attempt(work)
@@ -216,7 +220,7 @@ def build_faq_tab(runtime: Runtime) -> None:
         return [message, faq_table(sessions, text or "", intent_name), *form_values(FaqForm())]
 
     def on_import(text, intent_name, path):
-        return import_csv(sessions, runtime.retriever, path, runtime.intent_guesser()), faq_table(sessions, text or "", intent_name)
+        return import_csv(sessions, runtime.reindex, path, runtime.intent_guesser()), faq_table(sessions, text or "", intent_name)
 
     for trigger in (search_button.click, search.submit, intent_filter.change):
         trigger(refresh, [search, intent_filter], table)
