@@ -206,6 +206,9 @@ class TurnFacts:
     other_language: SearchResult | None = None
     """For words in another language than English: the entries closest in meaning across languages (None
     when none comes near, and for English)."""
+    small_talk: str | None = None
+    """For words in another language: ``greeting`` or ``thanks_goodbye`` when they mean one more nearly than
+    any entry."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle(),
@@ -258,17 +261,22 @@ def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle
     """For words in another language, what the English path could not answer: a refusal, a clarification,
     no match, or a greeting or goodbye (the English router reads many foreign sentences as one). An order
     number in them gets that order's status; else entries found by meaning answer (a greeting or goodbye
-    only by a confident one) or are offered."""
+    only by a confident one) or are offered; words that mean a greeting or thanks more nearly than any entry
+    get that short reply. The best entry's intent then acts as the routed one: a
+    request for a person is handed off, an order question asks for the order's number."""
     if facts.language is None:
         return decision
     failed = decision.action in UNANSWERED_IN_ENGLISH
     short_reply = decision.action in {action for action, _ in SHORT_REPLIES.values()}
     if facts.found_order_number and (failed or short_reply):
         return order_decision(facts, state, store)
+    if facts.small_talk in SHORT_REPLIES:
+        return Decision(*SHORT_REPLIES[facts.small_talk]) if failed else decision
     found = facts.other_language
     if found is None or not (failed or (short_reply and found.confident)):
         return decision
-    return replace(decide(found, suggestions=suggestions), across_languages=True)
+    by_meaning = replace(facts, prediction=route_from_hits(found), result=found, other_alphabet=None)
+    return replace(_choose(by_meaning, state, suggestions, store, 1.0), across_languages=True)
 
 
 def acts_on_intent(prediction: IntentPrediction) -> bool:

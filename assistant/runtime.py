@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.errors import RetrainingBusyError
+from assistant.errors import ModelError, RetrainingBusyError
 from assistant.images import image_limits
 from assistant.intent_guess import RouterIntentGuesser
 from assistant.loading import ModelRegistry
@@ -63,12 +63,17 @@ class Runtime:
 
     @cached_property
     def cross_lingual(self) -> CrossLingualSearch | None:
-        """The search for messages in another language; None when ``multilingual_answers`` is off."""
+        """The search for messages in another language; None when ``multilingual_answers`` is off or its
+        models cannot be loaded (logged)."""
         s = self.settings
         if not s.multilingual_answers:
             return None
         options = CrossLingualOptions(s.multilingual_answer_score, s.multilingual_suggest_score, s.search_k)
-        return CrossLingualSearch(self.models.multilingual_encoder(), LanguageIdentifier(), options)
+        try:
+            return CrossLingualSearch(self.models.multilingual_encoder(), LanguageIdentifier(), options)
+        except ModelError as error:  # the English chat goes on without it
+            log.error("%s", error)
+            return None
 
     def reindex(self, session: Session) -> int:
         """Embeds every FAQ entry whose vectors are missing or stale, for the English search and, when it

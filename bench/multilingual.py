@@ -34,7 +34,7 @@ ANSWER_SCORES = [0.86, 0.87, 0.88, 0.89, 0.90, 0.91]
 SUGGEST_SCORES = [0.82, 0.84, 0.85, 0.86]
 WRONG_ANSWER_COST = 2.0
 OUTCOMES = ["answered right", "answered wrong", "offered, right one among them", "offered, not among them",
-            "refused or no match"]
+            "asked for the order number", "refused or no match"]
 OOS_OUTCOMES = ["answered", "offered entries", "refused or no match"]
 
 
@@ -51,6 +51,8 @@ def outcome(inspection, target: str | None) -> str:
         return "answered right" if answered[0] == target else "answered wrong"
     if offered:
         return "offered, right one among them" if target in offered else "offered, not among them"
+    if inspection.action == "ask_order_number":
+        return "asked for the order number"
     return "refused or no match"
 
 

@@ -45,9 +45,11 @@ def test_unknown_conversation_id_is_a_clear_error(data_dir):
     assert "error: There is no conversation 'no-such-id'" in result.stderr and no_traceback_of_ours(result.stderr)
 
 
-def test_a_message_in_another_alphabet_is_answered_by_its_meaning(data_dir):
-    reply = ask(data_dir, "我的订单在哪里？")
-    assert reply["action"] == "answer" and reply["sources"][0]["question"] == "Where is my order?"
+def test_a_message_in_another_alphabet_is_understood_by_its_meaning(data_dir):
+    reply = ask(data_dir, "我的订单在哪里？")  # "where is my order?"
+    assert (reply["action"], reply["router"]) == ("ask_order_number", "multilingual")
+    status = ask(data_dir, "FG-104280", "--conversation", reply["conversation_id"])
+    assert (status["action"], status["order_number"]) == ("order_status", "FG-104280")
 
 
 def test_another_alphabet_with_no_entry_near_asks_for_english_then_a_person(data_dir):

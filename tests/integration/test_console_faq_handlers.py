@@ -32,7 +32,7 @@ def search(sessions, retriever, query):
 
 
 def test_saved_entry_is_searchable_at_once(sessions, retriever):
-    status, faq_id = save_faq(sessions, retriever, GIFT)
+    status, faq_id = save_faq(sessions, retriever.dense.sync, GIFT)
     assert status == f"Added FAQ entry {faq_id}; the chat answers with it from now on."
     result = search(sessions, retriever, "can you wrap a present")
     assert result.confident and result.best.faq_id == faq_id
@@ -43,16 +43,16 @@ def test_saved_entry_is_searchable_at_once(sessions, retriever):
 
 
 def test_edited_answer_is_what_search_returns(sessions, retriever):
-    _, faq_id = save_faq(sessions, retriever, GIFT)
+    _, faq_id = save_faq(sessions, retriever.dense.sync, GIFT)
     form = load_faq(sessions, faq_id)
-    status, same_id = save_faq(sessions, retriever, FaqForm(**{**form.__dict__, "answer": "Not any more, sorry."}))
+    status, same_id = save_faq(sessions, retriever.dense.sync, FaqForm(**{**form.__dict__, "answer": "Not any more, sorry."}))
     assert (status, same_id) == (f"Saved FAQ entry {faq_id}; the chat answers with it from now on.", faq_id)
     assert search(sessions, retriever, "gift wrapping").best.answer == "Not any more, sorry."
 
 
 def test_inactive_entry_is_not_found(sessions, retriever):
-    _, faq_id = save_faq(sessions, retriever, GIFT)
-    save_faq(sessions, retriever, FaqForm(**{**load_faq(sessions, faq_id).__dict__, "active": False}))
+    _, faq_id = save_faq(sessions, retriever.dense.sync, GIFT)
+    save_faq(sessions, retriever.dense.sync, FaqForm(**{**load_faq(sessions, faq_id).__dict__, "active": False}))
     assert all(hit.faq_id != faq_id for hit in search(sessions, retriever, "gift wrapping").hits)
 
 
@@ -66,21 +66,21 @@ def test_inactive_entry_is_not_found(sessions, retriever):
     ],
 )
 def test_refused_save_says_why_and_changes_nothing(sessions, retriever, form, message):
-    status, _ = save_faq(sessions, retriever, form)
+    status, _ = save_faq(sessions, retriever.dense.sync, form)
     assert status.startswith("Not done: ") and message in status
     with session_scope(sessions) as session:
         assert count_faqs(session=session) == 0
 
 
 def test_duplicate_question_names_the_existing_entry(sessions, retriever):
-    _, faq_id = save_faq(sessions, retriever, GIFT)
-    status, _ = save_faq(sessions, retriever, FaqForm(**{**GIFT.__dict__, "question": "do you offer GIFT wrapping"}))
+    _, faq_id = save_faq(sessions, retriever.dense.sync, GIFT)
+    status, _ = save_faq(sessions, retriever.dense.sync, FaqForm(**{**GIFT.__dict__, "question": "do you offer GIFT wrapping"}))
     assert f"already exists as FAQ entry {faq_id}" in status
 
 
 def test_table_searches_text_and_filters_by_intent(sessions, retriever):
-    save_faq(sessions, retriever, GIFT)
-    save_faq(sessions, retriever, FaqForm(question="How do I get a refund?", answer="Send it back within 30 days.",
+    save_faq(sessions, retriever.dense.sync, GIFT)
+    save_faq(sessions, retriever.dense.sync, FaqForm(question="How do I get a refund?", answer="Send it back within 30 days.",
                                           intent="return_refund"))
     assert list(faq_table(sessions)["question"]) == ["Do you offer gift wrapping?", "How do I get a refund?"]
     assert list(faq_table(sessions, "30 DAYS")["question"]) == ["How do I get a refund?"]
@@ -91,7 +91,7 @@ def test_table_searches_text_and_filters_by_intent(sessions, retriever):
 
 
 def test_delete(sessions, retriever):
-    _, faq_id = save_faq(sessions, retriever, GIFT)
+    _, faq_id = save_faq(sessions, retriever.dense.sync, GIFT)
     assert delete_faq_entry(sessions, None) == "Not done: Pick an entry in the table first."
     assert delete_faq_entry(sessions, faq_id) == f"Deleted FAQ entry {faq_id}."
     assert faq_table(sessions).empty
@@ -99,7 +99,7 @@ def test_delete(sessions, retriever):
 
 
 def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
-    save_faq(sessions, retriever, GIFT)
+    save_faq(sessions, retriever.dense.sync, GIFT)
     path = export_csv(sessions, tmp_path / "out")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows == [{"question": GIFT.question, "answer": GIFT.answer, "intent": "shipping_info",

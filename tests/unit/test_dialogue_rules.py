@@ -310,3 +310,23 @@ def test_entries_found_across_languages_count_only_for_words_identified_as_anoth
     across = result(hit(4, "return_refund", 0.95), threshold=0.88)
     facts = TurnFacts(routed("out_of_scope", out_of_scope=True), result(), other_language=across)
     assert decide_turn(facts, DialogueState(), suggestions=3).action == "out_of_scope"
+
+
+def test_the_intent_of_the_entry_found_across_languages_acts_like_a_routed_one():
+    person = result(hit(6, "human_agent", 0.93), threshold=0.88)
+    facts = TurnFacts(routed("out_of_scope", out_of_scope=True), result(), other_alphabet="Cyrillic", language="ru",
+                      other_language=person)
+    handoff = decide_turn(facts, DialogueState(), suggestions=3)
+    assert handoff.action == "handoff" and handoff.handoff_reason and handoff.text.startswith("answer 6")
+    order = replace(facts, other_language=result(hit(2, "order_status", 0.9), threshold=0.88))
+    asked = decide_turn(order, DialogueState(), suggestions=3)
+    assert asked.action == "ask_order_number"
+    assert DialogueState().after(asked, found_order_number=None).awaiting_order_number
+
+
+def test_small_talk_in_another_language_gets_its_short_reply_where_english_finds_nothing():
+    facts = TurnFacts(routed("out_of_scope", out_of_scope=True), None, other_alphabet="Cyrillic", language="ru",
+                      small_talk="greeting")
+    assert decide_turn(facts, DialogueState(), suggestions=3).action == "greeting"
+    english_reply = replace(facts, other_alphabet=None, prediction=routed("thanks_goodbye"))
+    assert decide_turn(english_reply, DialogueState(), suggestions=3).action == "goodbye"

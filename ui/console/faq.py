@@ -20,7 +20,6 @@ from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faq_csv import IntentGuess, decode_csv, export_faqs_csv, import_faqs_csv
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, get_faq, list_faqs, update_faq
-from knowledge_base.retrieval import HybridRetriever
 from ui.console.common import attempt, chosen_id, intent_choices, short
 
 TABLE_COLUMNS = ["id", "question", "intent", "alternates", "tags", "active", "updated"]
@@ -78,8 +77,11 @@ def load_faq(sessions: sessionmaker[Session], faq_id: int) -> FaqForm:
         )
 
 
-def save_faq(sessions: sessionmaker[Session], retriever: HybridRetriever, form: FaqForm) -> tuple[str, int | None]:
-    """Add the entry (no id) or update it; returns the status line and the entry's id."""
+def save_faq(
+    sessions: sessionmaker[Session], reindex: Callable[[Session], int], form: FaqForm
+) -> tuple[str, int | None]:
+    """Add the entry (no id) or update it, and embed it for every search that keeps vectors
+    (``Runtime.reindex``); returns the status line and the entry's id."""
     saved: list[int] = []
 
     def work() -> str:
@@ -88,7 +90,7 @@ def save_faq(sessions: sessionmaker[Session], retriever: HybridRetriever, form: 
                 entry = add_faq(session=session, fields=form.fields())
             else:
                 entry = update_faq(session=session, faq_id=int(form.faq_id), fields=form.fields())
-            retriever.dense.sync(session)
+            reindex(session)
             saved.append(entry.id)
         verb = "Added" if form.faq_id is None else "Saved"
         return f"{verb} FAQ entry {saved[0]}; the chat answers with it from now on."
@@ -212,7 +214,7 @@ def build_faq_tab(runtime: Runtime) -> None:
         return form_values(load_faq(sessions, evt.row_value[0]))
 
     def on_save(text, intent_name, *values):
-        message, faq_id = save_faq(sessions, runtime.retriever, read_form(*values))
+        message, faq_id = save_faq(sessions, runtime.reindex, read_form(*values))
         return message, id_text(faq_id), faq_table(sessions, text or "", intent_name)
 
     def on_delete(text, intent_name, faq_id):

@@ -110,7 +110,7 @@ def build_unanswered_tab(runtime: Runtime) -> None:
         return [*form_values(faq_form_from_group(groups[index], intents)), ""]
 
     def on_save(*values):
-        message, faq_id = save_faq(sessions, runtime.retriever, read_form(*values))
+        message, faq_id = save_faq(sessions, runtime.reindex, read_form(*values))
         return [message, id_text(faq_id), *on_refresh()]
 
     queue_outputs = [groups_state, queue, summary, chosen, turns]
