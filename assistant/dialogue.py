@@ -27,9 +27,10 @@ Precedence (first that applies):
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
 Words in another language than English (``multilingual``) that steps 1 to 7 would refuse, clarify or
-not match, or greet or say goodbye to, get the status of an order whose number they carry; else they are
-answered, or offered the closest entries, by their meaning across languages (a greeting or goodbye is
-replaced only by a confident answer).
+not match, or greet or say goodbye to, get the status of an order whose number they carry; else a greeting
+or thanks gets its short reply, and otherwise the entry nearest in meaning across languages acts as the
+routed intent with the entries as hits (steps 2 to 7 again; a greeting or goodbye is replaced only by a
+confident entry).
 
 A failed turn is ``clarify`` or ``no_match``; the second in a row becomes a ``handoff`` instead.
 Retrieval routing (no router configured) carries no intent to act on when its best hit is not confident:

@@ -229,7 +229,8 @@ class Assistant:
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
                                near_match=self.settings.near_match_score)
         if decision.across_languages:
-            facts = replace(facts, prediction=replace(route_from_hits(facts.other_language), router=MULTILINGUAL_ROUTER))
+            by_meaning = route_from_hits(facts.other_language)
+            facts = replace(facts, prediction=replace(by_meaning, router=MULTILINGUAL_ROUTER))
         return _Turn(seen, facts, decision, products, filtered, timings)
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:
