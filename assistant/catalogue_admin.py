@@ -23,6 +23,7 @@ from assistant.errors import UserInputError
 from assistant.order_import import COLUMNS as ORDER_COLUMNS
 from assistant.product_import import COLUMNS as PRODUCT_PHOTO_COLUMNS
 from assistant.product_import import SEPARATOR
+from knowledge_base.csv_formulas import escape_formulas
 from knowledge_base.db import session_scope
 from knowledge_base.models import Order, Product
 
@@ -53,8 +54,8 @@ def export_products_csv(*, session: Session, stream: IO[str]) -> int:
     products = list(session.scalars(select(Product).order_by(Product.sku)))
     for p in products:
         stock = SEPARATOR.join(f"{size}:{count}" for size, count in (p.stock or {}).items())
-        writer.writerow([p.sku, p.name, p.category, f"{p.price:.2f}", p.description or "",
-                         SEPARATOR.join(p.sizes or []), stock])
+        writer.writerow(escape_formulas([p.sku, p.name, p.category, f"{p.price:.2f}", p.description or "",
+                                         SEPARATOR.join(p.sizes or []), stock]))
     return len(products)
 
 
@@ -63,7 +64,7 @@ def export_orders_csv(*, session: Session, stream: IO[str]) -> int:
     writer.writerow(ORDER_COLUMNS)
     orders = list(session.scalars(select(Order).order_by(Order.placed_at, Order.order_number)))
     for order in orders:
-        writer.writerow([_cell(getattr(order, name)) for name in ORDER_COLUMNS])
+        writer.writerow(escape_formulas(_cell(getattr(order, name)) for name in ORDER_COLUMNS))
     return len(orders)
 
 

@@ -48,7 +48,7 @@ def seed(
         photos = runtime.product_index.sync(session)
     typer.echo(
         f"seeded {report.intents} intents, {report.faqs} FAQ entries, {report.products} products, "
-        f"{report.orders} orders; {embedded} entries (re)embedded, {photos} product photos embedded"
+        f"{report.orders} orders; {embedded}, {photos} product photos embedded"
     )
     if demo_staff:
         typer.echo(cli_staff.ensure_demo_staff(runtime, runtime.settings.demo_staff_password))
@@ -60,8 +60,7 @@ def reindex() -> None:
     """Embed every FAQ entry whose vectors are missing or stale."""
     runtime = start_runtime()
     with session_scope(runtime.sessions) as session:
-        embedded = runtime.reindex(session)
-    typer.echo(f"{embedded} entries (re)embedded")
+        typer.echo(str(runtime.reindex(session)))
 
 
 @app.command()

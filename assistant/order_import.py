@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import UserInputError
 from assistant.orders import STATUS_ALIASES, STATUS_PHRASES, OrderNumberFormat
+from knowledge_base.csv_formulas import unescape_formulas
 from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.models import Order
 from knowledge_base.text_input import require_printable
@@ -65,6 +66,7 @@ class OrderImport:
 
 def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
     table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="order", aliases=ALIASES)
+    table = unescape_formulas(table)
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, number_format))
     report = OrderImport(note=note)

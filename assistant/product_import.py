@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import ImageError, UserInputError
 from assistant.images import ImageLimits, load_image, store_png
+from knowledge_base.csv_formulas import unescape_formulas
 from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
 from knowledge_base.html_text import html_to_markdown, looks_like_html
 from knowledge_base.models import Product
@@ -64,6 +65,7 @@ class _Checked:
 
 def import_products(*, session: Session, path: Path, data_dir: Path, limits: ImageLimits) -> ProductImport:
     table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="product", aliases=ALIASES)
+    table = unescape_formulas(table)
     seen: dict[str, int] = {}
     checked = check_rows(table, lambda row: _check(row, seen, path.parent, limits))
     report = ProductImport(note=note)

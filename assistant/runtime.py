@@ -27,6 +27,18 @@ from knowledge_base.seed import add_routing_intents
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Reindexed:
+    english: int
+    """Entries the English search re-embedded."""
+    other_languages: int | None = None
+    """Entries the search across languages re-embedded; None when that search is off."""
+
+    def __str__(self) -> str:
+        across = "" if self.other_languages is None else f", {self.other_languages} for other languages"
+        return f"{self.english} entries (re)embedded{across}"
+
+
 @dataclass
 class Runtime:
     """Everything one process shares: built once at start-up and passed to the CLI, the UI and tests."""
@@ -75,13 +87,13 @@ class Runtime:
             log.error("%s", error)
             return None
 
-    def reindex(self, session: Session) -> int:
+    def reindex(self, session: Session) -> Reindexed:
         """Embeds every FAQ entry whose vectors are missing or stale, for the English search and, when it
-        is on, the search across languages; returns how many entries the English search re-embedded."""
-        embedded = self.retriever.dense.sync(session)
-        if self.cross_lingual is not None:
-            self.cross_lingual.index.sync(session)
-        return embedded
+        is on, the search across languages."""
+        english = self.retriever.dense.sync(session)
+        if self.cross_lingual is None:
+            return Reindexed(english)
+        return Reindexed(english, self.cross_lingual.index.sync(session))
 
     @cached_property
     def product_index(self) -> ProductImageIndex:

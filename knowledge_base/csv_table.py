@@ -1,11 +1,10 @@
 """Staff's CSV files read as a table: encoding, delimiter, header and rows numbered as a spreadsheet does.
 
-Spreadsheet programs save CSV with a byte order mark, in Windows-1252 (Excel's plain "CSV" on Windows) or
-UTF-16 (its "Unicode Text"), with semicolons instead of commas (European locales) or tabs, and with blank
-rows written as a line of delimiters. All of these are read, and so is an Excel workbook's first sheet
-(``workbook``); anything
-that cannot be read is refused with the row number a spreadsheet shows (the header is row 1, blank rows
-count, a cell with line breaks stays one row).
+Spreadsheet programs save CSV with a byte order mark, in Windows-1252 or Windows-1250 (Excel's plain "CSV"
+on Windows in Western or Central Europe) or UTF-16 (its "Unicode Text"), with semicolons instead of commas
+(European locales) or tabs, and with blank rows written as a line of delimiters. All of these are read, and
+so is an Excel workbook's first sheet (``workbook``); anything that cannot be read is refused with the row
+number a spreadsheet shows (the header is row 1, blank rows count, a cell with line breaks stays one row).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from knowledge_base.code_pages import code_page_text
 from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.workbook import first_sheet_as_csv, is_spreadsheet_file
 
@@ -26,8 +26,9 @@ Aliases = Mapping[str, Sequence[str]]
 """Other names of a column, as staff's exports write them (after ``_column_name``): {column: names}."""
 DELIMITERS = (",", ";", "\t")
 _MULTIBYTE_RUN = re.compile(r"[^\x00-\x7f]{4,}")
-"""Four non-ASCII characters in a row: Western European text read as Windows-1252 has hardly any, text in
-a multi-byte encoding (Shift-JIS, GBK, EUC-KR, ...) read as Windows-1252 is full of them."""
+"""Four non-ASCII characters in a row: European text read in its code page has hardly any, text in a
+multi-byte encoding (Shift-JIS, GBK, EUC-KR, ...) or in Cyrillic or Greek read as Windows-1252 is full of
+them."""
 _UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]")
 """UTF-8 for accented letters and typographic signs (ü, é, ’, –, €): in Windows-1252 text these byte pairs
 would be Â or Ã followed by a sign, or â€, which no one writes."""
@@ -63,7 +64,7 @@ class CsvTable:
 class CsvText:
     text: str
     encoding: str
-    """'UTF-8', 'UTF-16', 'Windows-1252', or 'Excel' for a workbook's first sheet."""
+    """'UTF-8', 'UTF-16', 'Windows-1252', 'Windows-1250', or 'Excel' for a workbook's first sheet."""
     sheet: str = ""
     """The worksheet read, for a workbook."""
 
@@ -83,7 +84,8 @@ def read_csv_text(raw: bytes) -> str:
 
 def decode_csv(raw: bytes) -> CsvText:
     """UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark, the first sheet of an
-    Excel workbook, or else Windows-1252 when the bytes read as Western European text."""
+    Excel workbook, or else Windows-1252 or Windows-1250 when the bytes read as Western or Central European
+    text (``code_pages``)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return CsvText(_decoded(raw, "utf-16", "UTF-16"), "UTF-16")
     if is_spreadsheet_file(raw):
@@ -94,13 +96,13 @@ def decode_csv(raw: bytes) -> CsvText:
     try:
         return CsvText(raw.decode("utf-8-sig"), "UTF-8")
     except UnicodeDecodeError as error:
-        western = _western_european(raw)
-        if western is None:
+        read = _european(raw)
+        if read is None:
             raise UserInputError(
-                f"The file is not UTF-8 text (byte {error.start} cannot be read) and not Western European "
-                "Windows-1252 text either (or it mixes the two); save it as 'CSV UTF-8' and import again."
+                f"The file is not UTF-8 text (byte {error.start} cannot be read) and not European Windows-1252 "
+                "or Windows-1250 text either (or it mixes them); save it as 'CSV UTF-8' and import again."
             ) from error
-        return CsvText(western, "Windows-1252")
+        return CsvText(*read)
 
 
 def _decoded(raw: bytes, codec: str, name: str) -> str:
@@ -116,14 +118,12 @@ def _decoded(raw: bytes, codec: str, name: str) -> str:
     return text
 
 
-def _western_european(raw: bytes) -> str | None:
-    if _UTF8_SEQUENCE.search(raw):  # UTF-8 text with a stray byte: read as Windows-1252 it would be garbled
+def _european(raw: bytes) -> tuple[str, str] | None:
+    """(text, code page) when ``raw`` reads as Western or Central European text."""
+    if _UTF8_SEQUENCE.search(raw):  # UTF-8 text with a stray byte: read as a code page it would be garbled
         return None
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
-        return None
-    return None if _MULTIBYTE_RUN.search(text) else text
+    read = code_page_text(raw)
+    return None if read is None or _MULTIBYTE_RUN.search(read[0]) else read
 
 
 def read_table_file(path: Path, *, required: Sequence[str], expected: Sequence[str], what: str,

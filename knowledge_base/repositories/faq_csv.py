@@ -17,6 +17,7 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from knowledge_base.csv_formulas import escape_formulas, unescape_formulas
 from knowledge_base.csv_table import CsvRow, decode_csv, overflow_problem, read_csv_text, read_table
 from knowledge_base.errors import CsvImportError, UserInputError
 from knowledge_base.html_text import html_to_markdown, looks_like_html
@@ -75,14 +76,14 @@ def export_faqs_csv(*, session: Session, stream: IO[str]) -> int:
     entries = list_faqs(session=session)
     for entry in entries:
         writer.writerow(
-            [
+            escape_formulas([
                 entry.question,
                 entry.answer,
                 entry.intent.name,
                 SEPARATOR.join(entry.alternate_questions),
                 SEPARATOR.join(entry.tags or []),
                 "yes" if entry.active else "no",
-            ]
+            ])
         )
     return len(entries)
 
@@ -93,7 +94,7 @@ IntentGuess = Callable[[Sequence[str]], str | None]
 
 def import_faqs_csv(*, session: Session, text: str, guess_intent: IntentGuess | None = None) -> ImportReport:
     """Validate every row, then add or update all of them in the caller's transaction."""
-    table = read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ", aliases=ALIASES)
+    table = unescape_formulas(read_table(text, required=REQUIRED, expected=COLUMNS, what="FAQ", aliases=ALIASES))
     known = set(intent_names(session=session))
     problems: dict[int, str] = {}
     seen: dict[str, int] = {}

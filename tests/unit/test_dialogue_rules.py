@@ -324,9 +324,11 @@ def test_the_intent_of_the_entry_found_across_languages_acts_like_a_routed_one()
     assert DialogueState().after(asked, found_order_number=None).awaiting_order_number
 
 
-def test_small_talk_in_another_language_gets_its_short_reply_where_english_finds_nothing():
+def test_small_talk_in_another_language_gets_its_short_reply_where_english_finds_nothing_or_the_other_one():
     facts = TurnFacts(routed("out_of_scope", out_of_scope=True), None, other_alphabet="Cyrillic", language="ru",
                       small_talk="greeting")
     assert decide_turn(facts, DialogueState(), suggestions=3).action == "greeting"
-    english_reply = replace(facts, other_alphabet=None, prediction=routed("thanks_goodbye"))
-    assert decide_turn(english_reply, DialogueState(), suggestions=3).action == "goodbye"
+    read_as_goodbye = replace(facts, other_alphabet=None, prediction=routed("thanks_goodbye"))
+    assert decide_turn(read_as_goodbye, DialogueState(), suggestions=3).action == "greeting"
+    english = replace(read_as_goodbye, language=None, small_talk=None)
+    assert decide_turn(english, DialogueState(), suggestions=3).action == "goodbye"

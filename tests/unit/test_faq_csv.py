@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -53,6 +54,38 @@ def test_export_then_import_round_trips_and_updates_in_place(sessions):
         again = io.StringIO()
         export_faqs_csv(session=session, stream=again)
     assert again.getvalue() == exported
+
+
+FORMULA_LIKE = [
+    FaqFields('=HYPERLINK("http://evil.example","Track your parcel")', "+1 555 0100 is our hotline.",
+              "shipping_info", alternates=["@SUM(A1:A9) orders?", "Where is it?"], tags=["-sale", "@home"]),
+    FaqFields("-", "- Free returns within 30 days.\n- Refunds in 5 days.", "return_refund"),
+    FaqFields("'Tis the season for sales?", "'Yes' is the answer.", "payment_billing",
+              alternates=["'=1+1 question?"]),
+]
+
+
+def test_formula_like_cells_are_exported_as_text_and_imported_back_as_written(sessions):
+    with session_scope(sessions) as session:
+        for fields in FORMULA_LIKE:
+            add_faq(session=session, fields=fields)
+        out = io.StringIO()
+        export_faqs_csv(session=session, stream=out)
+        for entry in list_faqs(session=session):
+            delete_faq(session=session, faq_id=entry.id)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    assert [row[:2] for row in rows] == [
+        ['\'=HYPERLINK("http://evil.example","Track your parcel")', "'+1 555 0100 is our hotline."],
+        ["'-", "'- Free returns within 30 days.\n- Refunds in 5 days."],
+        ["'Tis the season for sales?", "'Yes' is the answer."],
+    ]
+    assert (rows[0][3], rows[0][4], rows[2][3]) == ("'@SUM(A1:A9) orders?|Where is it?", "'-sale|@home",
+                                                    "''=1+1 question?")
+    assert do_import(sessions, out.getvalue()).added == 3
+    with session_scope(sessions) as session:
+        imported = [(e.question, e.answer, e.alternate_questions, e.tags) for e in list_faqs(session=session)]
+    assert imported == [(f.question, f.answer, list(f.alternates or []), list(f.tags or [])) for f in FORMULA_LIKE]
+    assert do_import(sessions, out.getvalue()).unchanged == 3
 
 
 def test_bad_rows_abort_the_whole_import_and_are_named(sessions):
@@ -132,14 +165,55 @@ def test_utf8_needs_no_note():
     ],
 )
 def test_other_encodings_are_refused_with_advice(text, codec):
-    with pytest.raises(UserInputError, match="not UTF-8.*not Western European.*CSV UTF-8"):
+    with pytest.raises(UserInputError, match="not UTF-8.*not European Windows-1252 or Windows-1250.*CSV UTF-8"):
         read_csv_text(text.encode(codec))
 
 
 def test_utf8_with_one_stray_windows_1252_byte_is_refused_rather_than_garbled():
     raw = "question,answer\nLieferung nach München?,2–3 Tage\n".encode("utf-8") + b"Don\x92t,x\n"
-    with pytest.raises(UserInputError, match="not UTF-8.*or it mixes the two"):
+    with pytest.raises(UserInputError, match="not UTF-8.*or it mixes them"):
         read_csv_text(raw)
+
+
+CENTRAL_EUROPEAN = [
+    ("Gdzie jest moja paczka?", "Przesyłka dotrze za dwa dni robocze; kurier zadzwoni."),
+    ("Mohu zboží vyměnit?", "Ano, výměna velikosti je zdarma do čtrnácti dnů."),
+    ("Mikor érkezik a cipőm?", "Általában két munkanapon belül; a futár előtte felhív."),
+    ("Môžem platiť kartou?", "Áno, prijímame platobné karty aj prevod."),
+]
+WESTERN_EUROPEAN = [
+    ("Puis-je échanger ma robe ?", "Oui, l'échange est gratuit pendant trente jours."),
+    ("¿Cuánto tarda el envío?", "Dos días hábiles; ¡también enviamos a Canarias!"),
+    ("Kann ich später bezahlen?", "Ja, per Rechnung innerhalb von 14 Tagen – gebührenfrei."),
+    ("Kan jeg bytte størrelse?", "Ja, byt inden for 30 dage; det koster 0 kr."),
+    ("Quanto custa o envio?", "Não há custos acima de 50 €; informação no site."),
+]
+
+
+def faq_row_csv(question: str, answer: str) -> str:
+    return f'question,answer,intent\n{question},"{answer}",shipping_info\n'
+
+
+@pytest.mark.parametrize(("question", "answer"), CENTRAL_EUROPEAN)
+def test_excel_csv_in_windows_1250_is_read_with_its_own_letters(sessions, question, answer):
+    decoded = decode_csv(faq_row_csv(question, answer).encode("cp1250"))
+    assert decoded.encoding == "Windows-1250" and "read as Windows-1250 text" in decoded.note
+    do_import(sessions, decoded.text)
+    with session_scope(sessions) as session:
+        (entry,) = list_faqs(session=session)
+    assert entry.question == question and entry.answer == answer
+
+
+@pytest.mark.parametrize(("question", "answer"), WESTERN_EUROPEAN)
+def test_western_european_code_page_is_not_mistaken_for_central_european(question, answer):
+    text = faq_row_csv(question, answer)
+    decoded = decode_csv(text.encode("cp1252"))
+    assert decoded.encoding == "Windows-1252" and decoded.text == text
+
+
+def test_windows_1250_byte_that_windows_1252_leaves_undefined_is_read():
+    decoded = decode_csv("sku,name\nP-1,Tričko s límečkem (světle šedé, ť)\n".encode("cp1250"))
+    assert decoded.encoding == "Windows-1250" and "ť" in decoded.text
 
 
 def test_broken_utf16_is_refused_with_advice():

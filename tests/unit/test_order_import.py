@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
+from assistant.catalogue_admin import export_orders_csv
 from assistant.errors import CsvImportError, UserInputError
 from assistant.order_import import import_orders
 from assistant.orders import OrderNumberFormat
@@ -137,3 +141,31 @@ def test_two_names_for_one_column_are_not_guessed_between(sessions, tmp_path):
     with pytest.raises(CsvImportError, match="missing column\\(s\\) customer_email"):
         run_import(sessions, tmp_path, "order_number,status,placed_at,email,billing_email\n"
                                        "ACM-20417,paid,2026-11-18,a@example.com,b@example.com\n")
+
+
+def test_formula_like_cells_are_exported_as_text_and_imported_back_as_written(sessions, tmp_path):
+    with session_scope(sessions) as session:
+        session.add_all([
+            Order(order_number="ACM-20417", customer_email="+ana@example.com", status="shipped",
+                  placed_at=dt.datetime(2026, 11, 18, 10, 15), customer_name='=HYPERLINK("http://evil.example","Ana")',
+                  carrier="@Post", tracking_number="-JD0001", shipping_country="DE",
+                  estimated_delivery=dt.date(2026, 11, 25)),
+            Order(order_number="ACM-20418", customer_email="ben@example.com", status="paid",
+                  placed_at=dt.datetime(2026, 11, 19), customer_name="'Tis Ben", shipping_country=""),
+        ])
+    out = io.StringIO()
+    with session_scope(sessions) as session:
+        export_orders_csv(session=session, stream=out)
+        session.execute(delete(Order))
+    assert list(csv.reader(io.StringIO(out.getvalue())))[1:] == [
+        ["ACM-20417", "'+ana@example.com", "shipped", "2026-11-18 10:15", '\'=HYPERLINK("http://evil.example","Ana")',
+         "'@Post", "'-JD0001", "DE", "", "", "2026-11-25"],
+        ["ACM-20418", "ben@example.com", "paid", "2026-11-19 00:00", "'Tis Ben", "", "", "", "", "", ""],
+    ]
+    assert run_import(sessions, tmp_path, out.getvalue()).added == 2
+    orders = stored(sessions)
+    ana, ben = orders["ACM-20417"], orders["ACM-20418"]
+    assert (ana.customer_email, ana.customer_name, ana.carrier, ana.tracking_number) == (
+        "+ana@example.com", '=HYPERLINK("http://evil.example","Ana")', "@Post", "-JD0001")
+    assert (ana.placed_at, ana.estimated_delivery) == (dt.datetime(2026, 11, 18, 10, 15), dt.date(2026, 11, 25))
+    assert (ben.customer_name, ben.placed_at) == ("'Tis Ben", dt.datetime(2026, 11, 19))

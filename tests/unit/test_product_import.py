@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from skimage import data as photos
+from sqlalchemy import delete
 
+from assistant.catalogue_admin import export_products_csv
 from assistant.errors import CsvImportError, UserInputError
 from assistant.images import ImageLimits
 from assistant.product_import import import_products
@@ -121,3 +125,30 @@ def test_a_shop_systems_export_is_read_by_its_own_column_names(sessions, folder)
                                 "Title -> name, Product Type -> category, Variant Price -> price, Body (HTML) -> description)")
     mug = stored(sessions)["MUG-1"]
     assert (mug.name, mug.price, mug.description) == ("Coffee mug", Decimal("12.50"), "A **white** mug. - 300 ml")
+
+
+def test_formula_like_cells_are_exported_as_text_and_imported_back_as_written(sessions, folder):
+    with session_scope(sessions) as session:
+        session.add_all([
+            Product(sku="-MUG-1", name='=HYPERLINK("http://evil.example","Mug")', category="@Homeware",
+                    price=Decimal("12.50"), description="+1 555 0100 engraves it.", sizes=["-", "S"],
+                    stock={"-": 2, "S": 0}, photos=[]),
+            Product(sku="TEE-1", name="'Tis the tee", category="Shirts", price=Decimal("0.00"), description="",
+                    sizes=[], stock={}, photos=[]),
+        ])
+    out = io.StringIO()
+    with session_scope(sessions) as session:
+        export_products_csv(session=session, stream=out)
+        session.execute(delete(Product))
+    assert list(csv.reader(io.StringIO(out.getvalue())))[1:] == [
+        ["'-MUG-1", '\'=HYPERLINK("http://evil.example","Mug")', "'@Homeware", "12.50", "'+1 555 0100 engraves it.",
+         "'-|S", "'-:2|S:0"],
+        ["TEE-1", "'Tis the tee", "Shirts", "0.00", "", "", ""],
+    ]
+    assert run_import(sessions, folder, out.getvalue()).added == 2
+    products = stored(sessions)
+    mug, tee = products["-MUG-1"], products["TEE-1"]
+    assert (mug.name, mug.category, mug.price, mug.description, mug.sizes, mug.stock) == (
+        '=HYPERLINK("http://evil.example","Mug")', "@Homeware", Decimal("12.50"), "+1 555 0100 engraves it.",
+        ["-", "S"], {"-": 2, "S": 0})
+    assert (tee.name, tee.price) == ("'Tis the tee", Decimal("0.00"))
