@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/intent_guess.py
 	$(BIN)/python bench/multilingual.py
 	$(BIN)/python bench/code_pages.py
+	$(BIN)/python bench/small_talk.py
 	$(BIN)/python bench/products.py
 	$(BIN)/python bench/vision.py
 	$(BIN)/python bench/speech.py

@@ -29,6 +29,7 @@ from knowledge_base.models import Order, Product
 
 PRODUCT_COLUMNS = tuple(name for name in PRODUCT_PHOTO_COLUMNS if name != "photos")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
+_LINE_SEPARATORS = re.compile(r"[\r\n,;]+")
 
 
 @dataclass
@@ -46,6 +47,15 @@ class Removal:
 def split_names(text: str) -> list[str]:
     """SKUs or order numbers typed in one box, separated by commas, semicolons, spaces or line breaks."""
     return [name for name in _LIST_SEPARATORS.split(text or "") if name]
+
+
+def split_skus(text: str, *, session: Session) -> list[str]:
+    """SKUs typed in one box, as ``split_names`` reads them, except that a part between commas, semicolons
+    or line breaks that is a stored SKU with spaces in it ("TEE 01") stays whole."""
+    parts = [part.strip() for part in _LINE_SEPARATORS.split(text or "") if part.strip()]
+    spaced = [part for part in parts if _LIST_SEPARATORS.search(part)]
+    stored = set(session.scalars(select(Product.sku).where(Product.sku.in_(spaced)))) if spaced else set()
+    return [name for part in parts for name in ([part] if part in stored else split_names(part))]
 
 
 def export_products_csv(*, session: Session, stream: IO[str]) -> int:

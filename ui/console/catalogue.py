@@ -17,6 +17,7 @@ from assistant.catalogue_admin import (
     remove_orders,
     remove_products,
     split_names,
+    split_skus,
 )
 from assistant.errors import UserInputError
 from assistant.images import image_limits
@@ -92,8 +93,9 @@ def import_order_file(runtime: Runtime, path: str | None) -> str:
 
 def remove_product_skus(runtime: Runtime, text: str | None) -> str:
     def work() -> str:
-        removal = remove_products(sessions=runtime.sessions, skus=split_names(text or ""),
-                                  data_dir=runtime.settings.data_dir)
+        with session_scope(runtime.sessions) as session:
+            skus = split_skus(text or "", session=session)
+        removal = remove_products(sessions=runtime.sessions, skus=skus, data_dir=runtime.settings.data_dir)
         return _sentence(removal.summary("products"))
 
     return attempt(work)
