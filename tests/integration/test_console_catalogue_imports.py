@@ -78,10 +78,10 @@ def test_products_and_orders_are_exported_and_removed_from_the_console(runtime, 
     orders = uploaded(tmp_path, "orders.csv", lambda p: p.write_text(
         "order_number,customer_email,status,placed_at\nFG-300001,ana@example.com,paid,2026-11-20\n", encoding="utf-8"))
     import_order_file(runtime, orders)
-    exported = Path(export_file(runtime.sessions, export_products_csv, "products.csv")).read_text(encoding="utf-8")
+    exported = Path(export_file(runtime, export_products_csv, "products.csv")).read_text(encoding="utf-8")
     assert exported.splitlines()[1] == "MUG-1,Coffee mug,Homeware,12.50,,,"
     assert "FG-300001,ana@example.com,paid,2026-11-20 00:00" in Path(
-        export_file(runtime.sessions, export_orders_csv, "orders.csv")).read_text(encoding="utf-8")
+        export_file(runtime, export_orders_csv, "orders.csv")).read_text(encoding="utf-8")
     assert remove_product_skus(runtime, "MUG-1, MUG-9") == (
         "Not done: Nothing was removed: no product has the SKU 'MUG-9'. Check the product list.")
     assert remove_product_skus(runtime, "") == "Not done: Name the products to remove by SKU."

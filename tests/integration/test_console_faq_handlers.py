@@ -5,8 +5,10 @@ import io
 
 import pytest
 
+from assistant.errors import UserInputError
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faqs import count_faqs
+from ui.console.common import exports_folder, write_export
 from ui.console.faq import (
     FaqForm,
     delete_faq_entry,
@@ -108,6 +110,22 @@ def test_csv_export_then_import_round_trip(sessions, retriever, tmp_path):
                     encoding="utf-8")
     assert import_csv(sessions, retriever.dense.sync, str(path)) == "Imported 2 rows: 1 added, 0 updated, 1 unchanged."
     assert search(sessions, retriever, "pay by invoice").best.answer == "Yes for companies."
+
+
+def test_an_export_replaces_the_last_one_whole_and_a_failed_one_leaves_it(sessions, retriever, tmp_path):
+    save_faq(sessions, retriever.dense.sync, GIFT)
+    folder = exports_folder(tmp_path)
+    first = export_csv(sessions, folder).read_text(encoding="utf-8")
+    assert export_csv(sessions, folder) == folder / "faq-export.csv"
+
+    def broken(*, session, stream):
+        stream.write("question,answer\nhalf a file")
+        raise UserInputError("The export stopped.")
+
+    with pytest.raises(UserInputError, match="export stopped"):
+        write_export(sessions, broken, folder / "faq-export.csv")
+    assert [p.name for p in folder.iterdir()] == ["faq-export.csv"]
+    assert (folder / "faq-export.csv").read_text(encoding="utf-8") == first
 
 
 def test_bad_csv_files_are_refused_with_the_reason(sessions, retriever, tmp_path):

@@ -27,7 +27,7 @@ from assistant.product_import import import_products
 from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.catalogue import search_orders, search_products
-from ui.console.common import attempt, short
+from ui.console.common import attempt, exports_folder, short, write_export
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 PRODUCT_COLUMNS = ["sku", "name", "category", "price", "sizes", "in stock", "photos", "description"]
@@ -114,12 +114,9 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def export_file(sessions: sessionmaker[Session], write, name: str) -> str:
-    """Writes an export into a fresh folder for download; returns its path."""
-    path = Path(tempfile.mkdtemp(prefix="export-")) / name
-    with session_scope(sessions) as session, path.open("w", encoding="utf-8", newline="") as stream:
-        write(session=session, stream=stream)
-    return str(path)
+def export_file(runtime: Runtime, write, name: str) -> str:
+    """Writes an export for download into the data folder's exports; returns its path."""
+    return str(write_export(runtime.sessions, write, exports_folder(runtime.settings.data_dir) / name))
 
 
 def build_catalogue_tab(runtime: Runtime) -> None:
@@ -148,7 +145,7 @@ def build_catalogue_tab(runtime: Runtime) -> None:
             product_import.click(
                 lambda files, text: (import_product_files(runtime, files), products_frame(sessions, text or "")),
                 [product_files, product_search], [product_status, products])
-            product_export.click(lambda: export_file(sessions, export_products_csv, "products.csv"),
+            product_export.click(lambda: export_file(runtime, export_products_csv, "products.csv"),
                                  None, product_download)
             product_remove.click(
                 lambda skus, text: (remove_product_skus(runtime, skus), products_frame(sessions, text or "")),
@@ -177,7 +174,7 @@ def build_catalogue_tab(runtime: Runtime) -> None:
             order_import.click(
                 lambda path, text: (import_order_file(runtime, path), orders_frame(sessions, text or "")),
                 [order_file, order_search], [order_status, orders])
-            order_export.click(lambda: export_file(sessions, export_orders_csv, "orders.csv"), None, order_download)
+            order_export.click(lambda: export_file(runtime, export_orders_csv, "orders.csv"), None, order_download)
             order_remove.click(
                 lambda numbers, text: (remove_order_numbers(sessions, numbers), orders_frame(sessions, text or "")),
                 [order_numbers, order_search], [order_removed, orders])

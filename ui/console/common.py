@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,3 +38,24 @@ def chosen_id(value, what: str) -> int:
     if value is None or not str(value).strip():
         raise UserInputError(f"Pick {what} first.")
     return int(value)
+
+
+def exports_folder(data_dir: Path) -> Path:
+    """Where the console's downloads are written: one file per kind, replaced by the next export, so that
+    files holding customers' emails do not pile up in the system's temporary folder."""
+    return data_dir / "exports"
+
+
+def write_export(sessions: sessionmaker[Session], write: Callable[..., int], path: Path) -> Path:
+    """Writes ``write(session=, stream=)``'s CSV to ``path``, whole or not at all: a failed export leaves
+    the previous file as it was, and staff exporting at the same time each download a complete file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream, session_scope(sessions) as session:
+            write(session=session, stream=stream)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return path

@@ -6,7 +6,6 @@ finds a saved entry with its next question.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from assistant.runtime import Runtime
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.faq_csv import IntentGuess, decode_csv, export_faqs_csv, import_faqs_csv
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, get_faq, list_faqs, update_faq
-from ui.console.common import attempt, chosen_id, intent_choices, short
+from ui.console.common import attempt, chosen_id, exports_folder, intent_choices, short, write_export
 
 TABLE_COLUMNS = ["id", "question", "intent", "alternates", "tags", "active", "updated"]
 TABLE_WIDTHS = ["6%", "30%", "14%", "24%", "10%", "6%", "10%"]
@@ -128,11 +127,7 @@ def import_csv(
 
 
 def export_csv(sessions: sessionmaker[Session], folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "faq-export.csv"
-    with session_scope(sessions) as session, path.open("w", encoding="utf-8", newline="") as stream:
-        export_faqs_csv(session=session, stream=stream)
-    return path
+    return write_export(sessions, export_faqs_csv, folder / "faq-export.csv")
 
 
 def id_text(faq_id: int | None) -> str:
@@ -231,4 +226,5 @@ def build_faq_tab(runtime: Runtime) -> None:
     new.click(lambda: form_values(FaqForm()), None, editor.inputs)
     delete.click(on_delete, [search, intent_filter, editor.faq_id], [status, table, *editor.inputs])
     import_button.click(on_import, [search, intent_filter, upload], [status, table])
-    export_button.click(lambda: str(export_csv(sessions, Path(tempfile.mkdtemp(prefix="faq-export-")))), None, download)
+    exports = exports_folder(runtime.settings.data_dir)
+    export_button.click(lambda: str(export_csv(sessions, exports)), None, download)
