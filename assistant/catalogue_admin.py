@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import UserInputError
 from assistant.order_import import COLUMNS as ORDER_COLUMNS
+from assistant.order_items import ITEM_COLUMNS, item_cells
 from assistant.product_import import COLUMNS as PRODUCT_PHOTO_COLUMNS
 from assistant.product_import import SEPARATOR
 from knowledge_base.csv_formulas import escape_formulas
@@ -71,10 +72,12 @@ def export_products_csv(*, session: Session, stream: IO[str]) -> int:
 
 def export_orders_csv(*, session: Session, stream: IO[str]) -> int:
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(ORDER_COLUMNS)
+    writer.writerow((*ORDER_COLUMNS, *ITEM_COLUMNS))
     orders = list(session.scalars(select(Order).order_by(Order.placed_at, Order.order_number)))
     for order in orders:
-        writer.writerow(escape_formulas(_cell(getattr(order, name)) for name in ORDER_COLUMNS))
+        cells = [_cell(getattr(order, name)) for name in ORDER_COLUMNS]
+        for item in sorted(order.items, key=lambda i: i.id) or [None]:
+            writer.writerow(escape_formulas([*cells, *item_cells(item)]))
     return len(orders)
 
 

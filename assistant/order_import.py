@@ -2,7 +2,7 @@
 
 Columns ``order_number,customer_email,status,placed_at`` are required; ``customer_name``, ``carrier``,
 ``tracking_number``, ``shipping_country``, ``shipped_at``, ``delivered_at`` and ``estimated_delivery`` are
-optional. Order numbers must have the store's format (``OrderNumberFormat``) and are stored as it writes
+optional, and so are the order's lines (``order_items``), one row per line. Order numbers must have the store's format (``OrderNumberFormat``) and are stored as it writes
 them; dates are ISO 8601 (``2026-11-20`` or ``2026-11-20 14:30``). All rows or none; a known order number
 updates that order, and a column left out of the file leaves that part of it as it is.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.errors import UserInputError
+from assistant.order_items import ITEM_ALIASES, ITEM_COLUMNS, ItemLine, item_line, replace_items
 from assistant.orders import STATUS_ALIASES, STATUS_PHRASES, OrderNumberFormat
 from knowledge_base.csv_formulas import unescape_formulas
 from knowledge_base.csv_table import CsvRow, check_rows, read_table_file
@@ -40,6 +41,7 @@ ALIASES = {
     "shipped_at": ("shipped_date", "date_shipped"),
     "delivered_at": ("delivered_date", "date_delivered"),
     "estimated_delivery": ("estimated_delivery_date", "expected_delivery_date"),
+    **ITEM_ALIASES,
 }
 """Other names of the columns in shop systems' exports (WooCommerce, Shopify, ...); only names that cannot
 mean another thing, as a column read under a wrong name would refuse rows or change data."""
@@ -52,12 +54,15 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class OrderImport:
     added: int = 0
     updated: int = 0
+    lines: int | None = None
+    """Order lines stored, when the file has an item SKU column."""
     note: str = ""
     read_as: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(status as written, status stored) for statuses given in another shop system's words, with counts."""
 
     def summary(self) -> str:
-        text = f"{self.added + self.updated} orders: {self.added} added, {self.updated} updated{self.note}"
+        text = f"{self.added + self.updated} orders: {self.added} added, {self.updated} updated"
+        text += ("" if self.lines is None else f", {self.lines} order lines") + self.note
         if self.read_as:
             text += "; statuses read as " + ", ".join(
                 f"{given} -> {stored.replace('_', ' ')} ({n})" for (given, stored), n in sorted(self.read_as.items()))
@@ -65,43 +70,62 @@ class OrderImport:
 
 
 def import_orders(*, session: Session, path: Path, number_format: OrderNumberFormat) -> OrderImport:
-    table, note = read_table_file(path, required=REQUIRED, expected=COLUMNS, what="order", aliases=ALIASES)
+    table, note = read_table_file(path, required=REQUIRED, expected=(*COLUMNS, *ITEM_COLUMNS), what="order",
+                                  aliases=ALIASES)
     table = unescape_formulas(table)
+    with_lines = "item_sku" in table.columns
     seen: dict[str, int] = {}
-    checked = check_rows(table, lambda row: _check(row, seen, number_format))
-    report = OrderImport(note=note)
+    checked = check_rows(table, lambda row: _check(row, seen, number_format, with_lines))
+    report = OrderImport(note=note, lines=sum(1 for f in checked if f["line"]) if with_lines else None)
+    lines: dict[str, list[ItemLine]] = {}
     with session.begin_nested():
+        orders = {f["order_number"]: _store(session, f, report) for f in checked if not f["more_lines"]}
         for fields in checked:
-            order = session.scalar(select(Order).where(Order.order_number == fields["order_number"]))
-            if order is None:
-                order = Order(shipping_country="")
-                session.add(order)
-                report.added += 1
-            else:
-                report.updated += 1
-            for name, value in fields.items():
-                setattr(order, name, value)
+            lines.setdefault(fields["order_number"], []).extend([fields["line"]] if fields["line"] else [])
+        if with_lines:
+            for number, order in orders.items():
+                replace_items(session, order, lines[number])
         session.flush()
     for row, fields in zip(table.rows, checked, strict=True):
         given = " ".join(row.cells["status"].split())
-        if _plain(given) != fields["status"]:
+        if not fields["more_lines"] and _plain(given) != fields["status"]:
             report.read_as[(given, fields["status"])] += 1
     return report
+
+
+def _store(session: Session, fields: dict, report: OrderImport) -> Order:
+    order = session.scalar(select(Order).where(Order.order_number == fields["order_number"]))
+    if order is None:
+        order = Order(shipping_country="")
+        session.add(order)
+        report.added += 1
+    else:
+        report.updated += 1
+    for name in COLUMNS:
+        if name in fields:
+            setattr(order, name, fields[name])
+    return order
 
 
 def _plain(cell: str) -> str:
     return re.sub(r"[\s-]+", "_", cell.lower())
 
 
-def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat) -> dict:
-    cells = {name: " ".join(value.split()) for name, value in row.cells.items() if name in COLUMNS}
+def _check(row: CsvRow, seen: dict[str, int], number_format: OrderNumberFormat, with_lines: bool) -> dict:
+    """The row's order fields, its line (``line``, or None) and whether it only adds a line to an order of
+    an earlier row (``more_lines``: its other cells are not read, as shop systems leave them blank)."""
+    cells = {name: " ".join(value.split()) for name, value in row.cells.items() if name in (*COLUMNS, *ITEM_COLUMNS)}
     number = number_format.parse_exact(cells["order_number"])
     if number is None:
         raise UserInputError(f"the order number {cells['order_number']!r} does not look like {number_format.example}")
-    if number in seen:
-        raise UserInputError(f"the same order number as row {seen[number]}")
-    seen[number] = row.number
-    fields: dict = {"order_number": number}
+    first = seen.setdefault(number, row.number)
+    line = item_line(cells) if with_lines else None
+    if first != row.number:
+        if line is None:
+            raise UserInputError(f"the same order number as row {first}"
+                                 + (" and no item SKU, so no order line" if with_lines else ""))
+        return {"order_number": number, "line": line, "more_lines": True}
+    fields: dict = {"order_number": number, "line": line, "more_lines": False}
     for name, limit in TEXT_LIMITS.items():
         if name in cells:
             fields[name] = _text(cells[name], name, limit) or (None if name in ("carrier", "tracking_number") else "")

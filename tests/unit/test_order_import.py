@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from assistant.errors import CsvImportError, UserInputError
 from assistant.order_import import import_orders
 from assistant.orders import OrderNumberFormat
 from knowledge_base.db import session_scope
-from knowledge_base.models import Order
+from knowledge_base.models import Order, Product
 from tests.stored_rows import stored_by
 
 ACME = OrderNumberFormat(prefix="ACM", digits=5)
@@ -159,8 +160,9 @@ def test_formula_like_cells_are_exported_as_text_and_imported_back_as_written(se
         session.execute(delete(Order))
     assert list(csv.reader(io.StringIO(out.getvalue())))[1:] == [
         ["ACM-20417", "'+ana@example.com", "shipped", "2026-11-18 10:15", '\'=HYPERLINK("http://evil.example","Ana")',
-         "'@Post", "'-JD0001", "DE", "", "", "2026-11-25"],
-        ["ACM-20418", "ben@example.com", "paid", "2026-11-19 00:00", "'Tis Ben", "", "", "", "", "", ""],
+         "'@Post", "'-JD0001", "DE", "", "", "2026-11-25", "", "", "", ""],
+        ["ACM-20418", "ben@example.com", "paid", "2026-11-19 00:00", "'Tis Ben", "", "", "", "", "", "", "", "", "",
+         ""],
     ]
     assert run_import(sessions, tmp_path, out.getvalue()).added == 2
     orders = stored(sessions)
@@ -169,3 +171,77 @@ def test_formula_like_cells_are_exported_as_text_and_imported_back_as_written(se
         "+ana@example.com", '=HYPERLINK("http://evil.example","Ana")', "@Post", "-JD0001")
     assert (ana.placed_at, ana.estimated_delivery) == (dt.datetime(2026, 11, 18, 10, 15), dt.date(2026, 11, 25))
     assert (ben.customer_name, ben.placed_at) == ("'Tis Ben", dt.datetime(2026, 11, 19))
+
+
+LINES = (
+    "order_number,customer_email,status,placed_at,Lineitem sku,Lineitem quantity,Lineitem price,item_size\n"
+    "ACM-20417,ana@example.com,paid,2026-11-18,TEE-1,2,19.95,M\n"
+    "ACM-20417,,,,MUG-1,1,9,\n"
+    "ACM-20418,ben@example.com,pending,2026-11-19,,,,\n"
+)
+
+
+def lines_of(order: Order) -> list[tuple]:
+    return [(i.sku, i.size, i.quantity, i.unit_price, i.product_id is not None) for i in order.items]
+
+
+def test_an_orders_lines_come_one_row_each_as_shop_systems_export_them(sessions, tmp_path):
+    with session_scope(sessions) as session:
+        session.add(Product(sku="TEE-1", name="Tee", category="Shirts", price=Decimal("19.95"), description="",
+                            sizes=["M"], stock={}, photos=[]))
+    report = run_import(sessions, tmp_path, LINES)
+    assert (report.added, report.updated, report.lines) == (2, 0, 2)
+    assert report.summary().startswith("2 orders: 2 added, 0 updated, 2 order lines (columns read as: Lineitem sku")
+    orders = stored(sessions)
+    assert lines_of(orders["ACM-20417"]) == [("TEE-1", "M", 2, Decimal("19.95"), True),
+                                            ("MUG-1", "", 1, Decimal("9.00"), False)]
+    assert orders["ACM-20417"].status == "paid" and orders["ACM-20418"].items == []
+
+
+def test_a_file_without_line_columns_keeps_the_lines_and_one_with_them_replaces_them(sessions, tmp_path):
+    run_import(sessions, tmp_path, LINES)
+    assert run_import(sessions, tmp_path, HEADER + "ACM-20417,ana@example.com,shipped,2026-11-18,DHL,JD1,DE,\n").lines is None
+    assert [i.sku for i in stored(sessions)["ACM-20417"].items] == ["TEE-1", "MUG-1"]
+    run_import(sessions, tmp_path, LINES.replace("MUG-1,1,9", "CAP-2,3,4.50").replace("TEE-1,2,19.95,M\n", "\n", 1)
+               .replace("\n\n", ",,,\n"))
+    assert lines_of(stored(sessions)["ACM-20417"]) == [("CAP-2", "", 3, Decimal("4.50"), False)]
+
+
+def test_bad_lines_are_each_named_and_nothing_is_stored(sessions, tmp_path):
+    header = "order_number,customer_email,status,placed_at,item_sku,item_quantity,item_price\n"
+    with pytest.raises(CsvImportError) as caught:
+        run_import(sessions, tmp_path, header + (
+            "ACM-20417,ana@example.com,paid,2026-11-18,TEE-1,0,19.95\n"
+            "ACM-20417,,,,,,\n"
+            "ACM-20418,ben@example.com,paid,2026-11-18,TEE-1,two,19.95\n"
+            "ACM-20419,cy@example.com,paid,2026-11-18,TEE-1,1,\n"
+            "ACM-20420,di@example.com,paid,2026-11-18,TEE-1,1,19,95\n"
+            "ACM-20421,ed@example.com,paid,2026-11-18,,2,\n"
+            "ACM-20422,fa@example.com,paid,2026-11-18,TEE-1,1,-3\n"
+        ))
+    assert caught.value.problems == {
+        2: "the item quantity '0' is not a whole number of at least 1",
+        3: "the same order number as row 2 and no item SKU, so no order line",
+        4: "the item quantity 'two' is not a whole number of at least 1",
+        5: "the item price is empty; give the price of one item, such as 29.95",
+        6: caught.value.problems[6],
+        7: "the row gives an item quantity or price but no item SKU",
+        8: "the item price '-3' is not a price such as 29.95",
+    }
+    assert "more cells" in caught.value.problems[6] or "columns" in caught.value.problems[6]
+    assert stored(sessions) == {}
+
+
+def test_exported_orders_with_lines_import_back_the_same(sessions, tmp_path):
+    run_import(sessions, tmp_path, LINES)
+    out = io.StringIO()
+    with session_scope(sessions) as session:
+        assert export_orders_csv(session=session, stream=out) == 2
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert [row[0] for row in rows[1:]] == ["ACM-20417", "ACM-20417", "ACM-20418"]
+    assert [row[-4:] for row in rows[1:]] == [["TEE-1", "M", "2", "19.95"], ["MUG-1", "", "1", "9.00"], ["", "", "", ""]]
+    before = {number: lines_of(order) for number, order in stored(sessions).items()}
+    with session_scope(sessions) as session:
+        session.execute(delete(Order))
+    assert run_import(sessions, tmp_path, out.getvalue()).lines == 2
+    assert {number: lines_of(order) for number, order in stored(sessions).items()} == before
