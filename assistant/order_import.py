@@ -2,9 +2,10 @@
 
 Columns ``order_number,customer_email,status,placed_at`` are required; ``customer_name``, ``carrier``,
 ``tracking_number``, ``shipping_country``, ``shipped_at``, ``delivered_at`` and ``estimated_delivery`` are
-optional, and so are the order's lines (``order_items``), one row per line. Order numbers must have the store's format (``OrderNumberFormat``) and are stored as it writes
-them; dates are ISO 8601 (``2026-11-20`` or ``2026-11-20 14:30``). All rows or none; a known order number
-updates that order, and a column left out of the file leaves that part of it as it is.
+optional, and so are the order's lines (``order_items``), one row per line. Order numbers must have the
+store's format (``OrderNumberFormat``) and are stored as it writes them; dates are ISO 8601
+(``2026-11-20`` or ``2026-11-20 14:30``). All rows or none; a known order number updates that order, and a
+column left out of the file leaves that part of it as it is.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ class Runtime:
         english = self.retriever.dense.sync(session)
         if self.cross_lingual is None:
             return Reindexed(english)
-        return Reindexed(english, self.cross_lingual.index.sync(session))
+        return Reindexed(english, self.cross_lingual.sync(session))
 
     @cached_property
     def product_index(self) -> ProductImageIndex:

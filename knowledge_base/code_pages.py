@@ -17,15 +17,20 @@ WESTERN, CENTRAL = "Windows-1252", "Windows-1250"
 CODECS = {WESTERN: "cp1252", CENTRAL: "cp1250"}
 
 ALPHABETS = {
-    "German": "äöüß", "French": "àâæçéèêëîïôœùûü", "Spanish": "¿¡áéíñóúü",
-    "Portuguese": "àáâãçéêíóôõú", "Italian": "àèéìíîòóùú", "Dutch": "éèëïóöü", "Catalan": "àçèéíïòóú",
+    "German": "äöüß", "French": "àâæçéèêëîïôœùûü", "Spanish": "¿¡áéíñóúüºª",
+    "Portuguese": "àáâãçéêíóôõúºª", "Italian": "àèéìíîòóùúºª", "Dutch": "éèëïóöü", "Catalan": "àçèéíïòóúºª",
     "Swedish": "åäöé", "Danish and Norwegian": "æøåé", "Finnish": "äöåšž", "Icelandic": "áðéíóúýþæö",
-    "Estonian": "äöõüšž", "Polish": "ąćęłńóśźż", "Czech": "áčďéěíňóřšťúůýž", "Slovak": "áäčďéíĺľňóôŕšťúýž",
+    "Estonian": "äöüšž", "Polish": "ąćęłńóśźż", "Czech": "áčďéěíňóřšťúůýž", "Slovak": "áäčďéíĺľňóôŕšťúýž",
     "Hungarian": "áéíóöőúüű", "Slovenian": "čšž", "Croatian": "čćđšž", "Romanian": "ăâîşţ", "Albanian": "ëç",
 }
 """The non-ASCII lower-case letters of languages written in Windows-1252 or Windows-1250 (and Spanish's
-opening marks, which begin a word)."""
+opening marks, which begin a word, and the ordinal signs of "nº 12", which Python counts as letters)."""
 _OPENING_MARKS = "¿¡"
+_LONE_TILDE_O = re.compile(r"õ(?![ae])")
+"""Portuguese "õ" comes before "e" or "a" ("limões", "põe"); elsewhere it is Hungarian "ő" in the wrong code
+page ("cipõm")."""
+_ORDINALS = "ºª"
+"""End a word ("nº", "1ª") and nothing else: inside one they are Romanian "ş" read in the wrong code page."""
 _NEVER_LAST = "œñæ"
 """Letters that hardly ever end a Western European word but whose bytes often end a Polish one: "œ" is
 followed by "u" or "i" ("cœur", "œil") where Polish has "jakieś", Spanish "ñ" by a vowel where Polish has
@@ -39,16 +44,22 @@ _WORD = re.compile(r"[^\s\x00-\x40\x5b-\x60\x7b-\x7f\u2018\u2019\u201c\u201d\u20
 @dataclass(frozen=True)
 class Spelling:
     spelt: int
-    """Words with a non-ASCII letter that the best-fitting language's alphabet spells."""
+    """Words with a non-ASCII letter that the best-fitting language's alphabet spells, or German's (a German
+    catalogue names French dishes, a Polish one German brands)."""
     unspelt: int
-    """Words with a non-ASCII letter or sign that it does not."""
+    """Words with a non-ASCII letter or sign that neither does."""
+
+    @property
+    def score(self) -> int:
+        return self.spelt - self.unspelt
 
 
 def spelling(text: str) -> Spelling:
-    words = [w for w in (_trimmed(w) for w in _WORD.findall(text)) if len(w) > 1 and not w.isascii()]
+    words = {w for w in (_trimmed(w) for w in _WORD.findall(text)) if len(w) > 1 and not w.isascii()}
     if not words:
         return Spelling(0, 0)
-    best = max(sum(_spelt_in(word, letters) for word in words) for letters in ALPHABETS.values())
+    spelt_by = {name: {w for w in words if _spelt_in(w, letters)} for name, letters in ALPHABETS.items()}
+    best = max(len(spelt | spelt_by["German"]) for spelt in spelt_by.values())
     return Spelling(best, len(words) - best)
 
 
@@ -64,7 +75,16 @@ def _trimmed(word: str) -> str:
 
 def _spelt_in(word: str, letters: str) -> bool:
     lower = word.lower()
-    return lower[-1] not in _NEVER_LAST and all(ch.isascii() or ch in letters for ch in lower)
+    if lower[-1] in _NEVER_LAST or _capital_inside(word) or any(ch in _ORDINALS for ch in lower[:-1]):
+        return False
+    if _LONE_TILDE_O.search(lower):
+        return False
+    return all(ch.isascii() or ch in letters for ch in lower)
+
+
+def _capital_inside(word: str) -> bool:
+    """A non-ASCII capital after a small letter ("CrŹme"): a byte read in the wrong code page."""
+    return any(a.islower() and b.isupper() and not b.isascii() for a, b in zip(word, word[1:]))
 
 
 def code_page_text(raw: bytes) -> tuple[str, str] | None:
@@ -76,9 +96,9 @@ def code_page_text(raw: bytes) -> tuple[str, str] | None:
             readings[name] = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-    if len(readings) < 2:
-        return next(((text, name) for name, text in readings.items()), None)
-    western, central = spelling(readings[WESTERN]), spelling(readings[CENTRAL])
-    if central.spelt - central.unspelt > western.spelt - western.unspelt:
+    if len(readings) < 2:  # a byte one of them leaves undefined: the other must still read as words
+        lone = next(((text, name) for name, text in readings.items()), None)
+        return lone if lone is not None and spelling(lone[0]).score >= 0 else None
+    if spelling(readings[CENTRAL]).score > spelling(readings[WESTERN]).score:
         return readings[CENTRAL], CENTRAL
     return readings[WESTERN], WESTERN

@@ -19,6 +19,8 @@ def warm_up(runtime: Runtime) -> None:
     runtime.product_index
     with session_scope(runtime.sessions) as session:
         runtime.reindex(session)
+        if runtime.cross_lingual is not None:
+            runtime.cross_lingual.prepare(session)
     runtime.assistant  # loads the router: trained first only when no checkpoint fits today's intents
     runtime.refresh_router_in_background()
 

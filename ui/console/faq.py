@@ -77,7 +77,7 @@ def load_faq(sessions: sessionmaker[Session], faq_id: int) -> FaqForm:
 
 
 def save_faq(
-    sessions: sessionmaker[Session], reindex: Callable[[Session], int], form: FaqForm
+    sessions: sessionmaker[Session], reindex: Callable[[Session], object], form: FaqForm
 ) -> tuple[str, int | None]:
     """Add the entry (no id) or update it, and embed it for every search that keeps vectors
     (``Runtime.reindex``); returns the status line and the entry's id."""
@@ -109,7 +109,7 @@ def delete_faq_entry(sessions: sessionmaker[Session], faq_id: int | None) -> str
 
 
 def import_csv(
-    sessions: sessionmaker[Session], reindex: Callable[[Session], int], path: str | None,
+    sessions: sessionmaker[Session], reindex: Callable[[Session], object], path: str | None,
     guess_intent: IntentGuess | None = None,
 ) -> str:
     """Imports the file's rows and embeds the new and changed entries for every search that keeps vectors
