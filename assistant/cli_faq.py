@@ -31,10 +31,6 @@ def faq_json(entry) -> dict:
     }
 
 
-def _refresh_index(runtime, session) -> None:
-    runtime.reindex(session)
-
-
 @app.command("add")
 @reports_errors
 def add(
@@ -50,7 +46,7 @@ def add(
     fields = FaqFields(question, answer, intent, alternate or [], tag or [], True)
     with session_scope(runtime.sessions) as session:
         entry = add_faq(session=session, fields=fields)
-        _refresh_index(runtime, session)
+        runtime.reindex(session)
         payload = faq_json(entry)
     print_json(payload) if json_output else typer.echo(f"added FAQ entry {payload['faq_id']}")
 
@@ -91,7 +87,7 @@ def edit(
     fields = FaqFields(question, answer, intent, alternate, tag, active)
     with session_scope(runtime.sessions) as session:
         entry = update_faq(session=session, faq_id=faq_id, fields=fields)
-        _refresh_index(runtime, session)
+        runtime.reindex(session)
         payload = faq_json(entry)
     print_json(payload) if json_output else typer.echo(f"updated FAQ entry {faq_id}")
 
@@ -114,7 +110,7 @@ def import_command(path: Path) -> None:
     decoded = decode_csv(read_input_file(path))
     with session_scope(runtime.sessions) as session:
         report = import_faqs_csv(session=session, text=decoded.text, guess_intent=runtime.intent_guesser())
-        _refresh_index(runtime, session)
+        runtime.reindex(session)
     typer.echo(f"imported {report.summary()}{decoded.note}")
     for question, intent in report.guessed:
         typer.echo(f"  {intent:22s} {question}")

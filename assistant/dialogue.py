@@ -263,8 +263,9 @@ def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle
     no match, or a greeting or goodbye (the English router reads many foreign sentences as one). An order
     number in them gets that order's status; else entries found by meaning answer (a greeting or goodbye
     only by a confident one) or are offered; words that mean a greeting or thanks more nearly than any entry
-    get that short reply, even where the English router chose the other one. The best entry's intent then acts as the routed one: a
-    request for a person is handed off, an order question asks for the order's number."""
+    get that short reply, even where the English router chose the other one. The best entry's intent then
+    acts as the routed one: a request for a person is handed off, an order question asks for the order's
+    number."""
     if facts.language is None:
         return decision
     failed = decision.action in UNANSWERED_IN_ENGLISH

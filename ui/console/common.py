@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import AssistantError, UserInputError
+from assistant.files import atomic_write
 from knowledge_base.db import session_scope
 from knowledge_base.repositories.intents import intent_names
 
@@ -50,12 +50,13 @@ def write_export(sessions: sessionmaker[Session], write: Callable[..., int], pat
     """Writes ``write(session=, stream=)``'s CSV to ``path``, whole or not at all: a failed export leaves
     the previous file as it was, and staff exporting at the same time each download a complete file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream, session_scope(sessions) as session:
+
+    def write_csv(out) -> None:
+        stream = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        with session_scope(sessions) as session:
             write(session=session, stream=stream)
-        os.replace(partial, path)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+        stream.flush()
+        stream.detach()  # the file is closed by atomic_write
+
+    atomic_write(path, write_csv)
     return path
