@@ -38,6 +38,7 @@ test: install
 bench: install
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/small_store.py
+	$(BIN)/python bench/other_stores.py
 	$(BIN)/python bench/intent_guess.py
 	$(BIN)/python bench/multilingual.py
 	$(BIN)/python bench/code_pages.py

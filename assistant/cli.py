@@ -84,7 +84,7 @@ def search(
             f"(dense {hit.dense:.3f}, bm25 {hit.bm25:.2f} -> {hit.lexical:.3f}, {hit.intent})"
         )
     if not result.confident:
-        typer.echo(f"no confident match (best score under {result.threshold})")
+        typer.echo(f"no confident match (best score under {result.threshold}, and no entry clearly closest in meaning)")
 
 
 @app.command()

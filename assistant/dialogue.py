@@ -18,7 +18,8 @@ Precedence (first that applies):
    when the router's best intent was one of the shop's and only its low confidence made the turn out of
    scope, step 7 answers or offers the closest entries instead, and an FAQ entry whose question the turn
    nearly copies (hybrid score at least ``near_match``) answers it: an entry added after the router was
-   trained is answered before the next retraining;
+   trained is answered before the next retraining; so is a turn close in meaning to one of the store's own
+   entries, not the demo store's (``OWN_ENTRY_COSINE``), or it is offered the closest entries;
 5. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
 6. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
    order number is in play) -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
@@ -77,6 +78,9 @@ out-of-scope messages), the best entry scored at most 0.65."""
 NEAR_MATCH_COSINE = 0.9
 """Cosine similarity of the best entry's wording from which it answers such a turn too; on those 206
 messages it was at most 0.858 ("track my Vinted parcel" against "How can I track my parcel?")."""
+OWN_ENTRY_COSINE = 0.45
+"""Cosine similarity to one of the store's own FAQ entries (not the demo store's) from which a turn the router
+calls out of scope is answered or offered that entry (see ``_close_to_an_own_entry``)."""
 ORDER_CONTEXT_MIN_PROBABILITY = 0.2
 """Router probability of order_status from which a delivery question is answered from the order in play."""
 OUT_OF_SCOPE_TEXT = (
@@ -210,20 +214,23 @@ class TurnFacts:
     small_talk: str | None = None
     """For words in another language: ``greeting`` or ``thanks_goodbye`` when they mean one more nearly than
     any entry."""
+    best_entry_own: bool = False
+    """The best hit is the store's own entry (imported, added or reworded), not one of the demo store's."""
 
 
 def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, store: StoreStyle = StoreStyle(),
-                near_match: float = NEAR_MATCH_SCORE) -> Decision:
+                near_match: float = NEAR_MATCH_SCORE, own_entry: float = OWN_ENTRY_COSINE) -> Decision:
     """The action for this turn (see the module docstring for the order in which rules apply)."""
-    decision = _in_their_language(facts, state, store, _choose(facts, state, suggestions, store, near_match),
-                                  suggestions)
+    chosen = _choose(facts, state, suggestions, store, near_match, own_entry)
+    decision = _in_their_language(facts, state, store, chosen, suggestions)
     if decision.action in FAILED_ACTIONS and state.failed_turns + 1 >= FAILED_TURNS_BEFORE_HANDOFF:
         reason = f"{FAILED_TURNS_BEFORE_HANDOFF} turns in a row without an answer"
         return Decision("handoff", FAILED_HANDOFF_TEXT, suggestions=decision.suggestions, handoff_reason=reason)
     return decision
 
 
-def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: StoreStyle, near_match: float) -> Decision:
+def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: StoreStyle, near_match: float,
+            own_entry: float = 1.0) -> Decision:
     prediction = facts.prediction
     if (state.awaiting_order_number and facts.found_order_number) or (state.awaiting_email and facts.found_email):
         return order_decision(facts, state, store)
@@ -245,6 +252,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
             return _retrieval_decision(facts, suggestions)
         if _near_copy_of_an_entry(facts.result, near_match):
             return decide(facts.result, suggestions=suggestions)
+        if _close_to_an_own_entry(facts, own_entry):  # against the router, only the hybrid score answers
+            return decide(facts.result, suggestions=suggestions, by_score_only=True)
         return Decision("out_of_scope", OUT_OF_SCOPE_TEXT)
     if about_the_order_in_play(prediction, facts):
         return order_decision(facts, state, store)
@@ -306,6 +315,14 @@ def _near_copy_of_an_entry(result: SearchResult | None, near_match: float) -> bo
     return result.best.score >= near_match or result.best.dense >= NEAR_MATCH_COSINE
 
 
+def _close_to_an_own_entry(facts: TurnFacts, own_entry: float) -> bool:
+    """The router learned what is out of scope from messages written against the demo store's entries (another
+    shop's parcel next to its delivery questions), so its refusal says little about a store's own entries
+    (warranties, repairs, recycling): one this close in meaning answers or is offered instead."""
+    best = facts.result.best if facts.result is not None else None
+    return facts.best_entry_own and best is not None and best.dense >= own_entry
+
+
 def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> bool:
     """A delivery question while an order number is in play ("when will it arrive?") is about that order
     when the router ranks order_status second with some weight."""
@@ -364,9 +381,11 @@ def route_from_hits(result: SearchResult) -> IntentPrediction:
     )
 
 
-def decide(result: SearchResult, *, suggestions: int) -> Decision:
-    """Answer with the curated entry when confident; otherwise offer the closest questions."""
-    if result.confident and result.best is not None:
+def decide(result: SearchResult, *, suggestions: int, by_score_only: bool = False) -> Decision:
+    """Answer with the curated entry when confident (with ``by_score_only``, when its hybrid score reaches the
+    threshold: a clear winner in meaning alone is not enough); otherwise offer the closest questions."""
+    confident = result.confident and not (by_score_only and result.best.score < result.threshold)
+    if confident and result.best is not None:
         best = result.best
         return Decision("answer", best.answer, sources=(Source(best.faq_id, best.question, best.score),))
     closest = tuple(Source(h.faq_id, h.question, h.score) for h in result.hits[:suggestions])

@@ -38,6 +38,7 @@ from knowledge_base.repositories.handoffs import open_handoff
 from knowledge_base.repositories.intents import require_intent
 from knowledge_base.repositories.orders import find_order
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions, validate_query
+from knowledge_base.seed import demo_wordings, same_wording_key
 from knowledge_base.text_input import clean_message
 
 
@@ -47,6 +48,8 @@ def retrieval_options(settings: Settings) -> RetrievalOptions:
         dense_weight=dense_weight,
         lexical_saturation=lexical_saturation,
         threshold=settings.answer_threshold,
+        clear_winner_cosine=settings.clear_winner_cosine,
+        clear_winner_margin=settings.clear_winner_margin,
         max_query_chars=settings.max_query_chars,
     )
 
@@ -94,6 +97,8 @@ class Assistant:
     """Routes each turn to an intent; None routes by the best FAQ hit's intent."""
     cross_lingual: CrossLingualSearch | None = None
     """Finds entries by meaning for words in another language; None answers in English only."""
+    demo_wordings: frozenset[str] = field(default_factory=demo_wordings)
+    """The demo store's FAQ wordings, which the shipped out-of-scope examples were written against."""
     _writer: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     """SQLite has one writer: turns of this process take their turn here, in order, rather than poll for
     the file's lock, where a waiting turn can lose to newer ones until its busy timeout gives up."""
@@ -225,13 +230,20 @@ class Assistant:
         email = find_email(turn.text, spoken=transcript.text if transcript else None)
         facts = TurnFacts(prediction, result, found, number, order, product, wordless, alphabet, email,
                           asked_size(said) if product else None, named and product is not None,
-                          *self._search_other_language(session, said, understood))
+                          *self._search_other_language(session, said, understood),
+                          best_entry_own=self._store_own_entry(result))
         decision = decide_turn(facts, state, suggestions=self.settings.suggestions, store=self.style,
-                               near_match=self.settings.near_match_score)
+                               near_match=self.settings.near_match_score, own_entry=self.settings.own_entry_cosine)
         if decision.across_languages:
             by_meaning = route_from_hits(facts.other_language)
             facts = replace(facts, prediction=replace(by_meaning, router=MULTILINGUAL_ROUTER))
         return _Turn(seen, facts, decision, products, filtered, timings)
+
+    def _store_own_entry(self, result: SearchResult | None) -> bool:
+        """The best hit is the store's own entry, not one of the demo store's."""
+        if result is None or result.best is None:
+            return False
+        return same_wording_key(result.best.question) not in self.demo_wordings
 
     def _route(self, said: str, seen: Perception, timings: dict) -> IntentPrediction:
         started = time.perf_counter()

@@ -54,12 +54,29 @@ class Settings(BaseSettings):
     answer_threshold: float = Field(
         default=0.50, ge=0.0, le=1.0, description="Hybrid score under which there is no confident match."
     )
+    clear_winner_cosine: float = Field(
+        default=0.50, ge=0.0, le=1.01,
+        description="Cosine similarity from which the best FAQ entry is a confident match whatever its hybrid "
+        "score, when it leads every other entry's by clear_winner_margin: in a small store the lexical half of "
+        "the score stays low even for the right entry. Above 1 turns this off.",
+    )
+    clear_winner_margin: float = Field(
+        default=0.10, ge=0.0, le=1.0,
+        description="How far the best entry's cosine similarity must lead the next entry's (clear_winner_cosine).",
+    )
     near_match_score: float = Field(
         default=0.72, ge=0.0, le=1.0,
         description="Hybrid score from which an FAQ entry answers a message even when the intent router "
         "calls it out of scope: the message is a near copy of the entry's question (an entry newer than the "
         "router, or the router's mistake); a wording with cosine similarity 0.9 or more counts too. 1 turns "
         "this off.",
+    )
+    own_entry_cosine: float = Field(
+        default=0.45, ge=0.0, le=1.01,
+        description="Cosine similarity to one of the store's own FAQ entries (imported or added, not the demo "
+        "store's) from which a message the intent router calls out of scope is answered or offered that entry "
+        "instead of refused: the router's out-of-scope examples were written against the demo store's entries. "
+        "Above 1 turns this off.",
     )
     multilingual_answers: bool = Field(
         default=True,

@@ -26,6 +26,7 @@ from assistant.multilingual import CrossLingualOptions  # noqa: E402
 from assistant.runtime import Runtime  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.types import UserTurn  # noqa: E402
+from bench.tables import outcome_table  # noqa: E402
 from knowledge_base.db import session_scope  # noqa: E402
 from knowledge_base.seed import seed_demo_store  # noqa: E402
 
@@ -85,16 +86,6 @@ def choose(runtime: Runtime, tune: list[dict]) -> CrossLingualOptions:
     return CrossLingualOptions(answer, suggest)
 
 
-def table(rows: dict[str, tuple[Counter, Counter]]) -> None:
-    print("| setting | " + " | ".join(OUTCOMES) + " | out of scope: " + " | ".join(OOS_OUTCOMES) + " |")
-    print("|---" * (1 + len(OUTCOMES) + len(OOS_OUTCOMES)) + "|")
-    for label, (in_scope, out_of_scope) in rows.items():
-        n_in, n_out = sum(in_scope.values()), sum(out_of_scope.values())
-        cells = [f"{100 * in_scope[o] / n_in:.1f}%" for o in OUTCOMES]
-        cells += [f"{100 * out_of_scope[o] / n_out:.1f}%" for o in OOS_OUTCOMES]
-        print(f"| {label} | " + " | ".join(cells) + " |")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each held-out question's outcome")
@@ -118,7 +109,7 @@ def main() -> None:
     held_in = sum(rows["English only (off)"][0].values())
     print(f"\nheld-out half: {held_in} questions about an entry, "
           f"{sum(rows['English only (off)'][1].values())} the shop cannot answer")
-    table(rows)
+    outcome_table(rows, OUTCOMES, OOS_OUTCOMES, "out of scope")
     for label, (in_scope, out_of_scope) in rows.items():
         print(f"{label}: utility {utility(in_scope, out_of_scope):.3f}")
 

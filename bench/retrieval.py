@@ -159,17 +159,23 @@ def best_scores(sessions, retriever, cases, vectors) -> list[tuple[float, bool, 
         for (query, target), vector in zip(cases, vectors, strict=True):
             result = retriever.search_with_vector(session, query, vector, k=3)
             ids = [h.faq_id for h in result.hits]
-            out.append((result.hits[0].score, ids[0] == target, target in ids))
+            out.append((result.hits[0].score, ids[0] == target, target in ids, result.clear_winner))
     return out
 
 
-def outcomes(in_scope, out_of_scope, threshold: float) -> dict[str, float]:
-    answered = [(s, right) for s, right, _ in in_scope if s >= threshold]
+def outcomes(in_scope, out_of_scope, threshold: float, clear_winners: bool = True) -> dict[str, float]:
+    """A question is answered when its best hit reaches ``threshold`` or (with ``clear_winners``) is clearly
+    the closest in meaning."""
+    if not clear_winners:
+        in_scope = [(s, right, top3, False) for s, right, top3, _ in in_scope]
+        out_of_scope = [(s, right, top3, False) for s, right, top3, _ in out_of_scope]
+    answered = [(s, right) for s, right, _, clear in in_scope if s >= threshold or clear]
     return {
         "answered right": sum(right for _, right in answered) / len(in_scope),
         "answered wrong": sum(not right for _, right in answered) / len(in_scope),
-        "clarified, right one offered": sum(s < threshold and top3 for s, _, top3 in in_scope) / len(in_scope),
-        "out-of-scope answered": sum(s >= threshold for s, _, _ in out_of_scope) / len(out_of_scope),
+        "clarified, right one offered": sum(
+            s < threshold and not clear and top3 for s, _, top3, clear in in_scope) / len(in_scope),
+        "out-of-scope answered": sum(s >= threshold or clear for s, _, _, clear in out_of_scope) / len(out_of_scope),
     }
 
 
@@ -194,7 +200,9 @@ def threshold_report(sessions, retriever, encoder, tune, test) -> tuple[float, d
         return o["answered right"] - WRONG_ANSWER_COST * (o["answered wrong"] + o["out-of-scope answered"])
 
     chosen = max(THRESHOLDS, key=utility)
-    return chosen, outcomes(*scored["test"], chosen)
+    without = outcomes(*scored["test"], chosen, clear_winners=False)
+    return chosen, {**outcomes(*scored["test"], chosen),
+                    **{f"{label}, without the clear-winner rule": value for label, value in without.items()}}
 
 
 def _retriever(index: DenseIndex, weight: float, saturation: float) -> HybridRetriever:

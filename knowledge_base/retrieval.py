@@ -2,8 +2,10 @@
 
 ``score = w * max(cos, 0) + (1 - w) * bm25 / (bm25 + s)`` where ``w`` is the dense weight and ``s`` the
 BM25 value at which the lexical signal reaches one half. Both signals are query-independent in scale, so
-one threshold separates confident matches from the rest. Reciprocal-rank fusion and each signal alone are
-available as modes for comparison.
+one threshold separates confident matches from the rest. In a search over every entry, a best hit that is
+clearly the closest in meaning (``clear_winner_cosine`` and ``clear_winner_margin``) is confident too: a
+small store's lexical signal stays weak even for the right entry. Reciprocal-rank fusion and each signal
+alone are available as modes for comparison.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ class RetrievalOptions:
     """BM25 value at which the normalised lexical signal is 0.5."""
     threshold: float = 0.50
     """Hybrid score under which the best hit is not a confident match."""
+    clear_winner_cosine: float = 0.5
+    """Cosine similarity from which the best hit of a search over every entry is confident whatever its
+    hybrid score, when it also leads every other entry's by ``clear_winner_margin``."""
+    clear_winner_margin: float = 0.1
+    """How far the best hit's cosine similarity must lead the next entry's for ``clear_winner_cosine``."""
     candidates: int = 50
     """How many candidates each signal contributes before fusion."""
     max_query_chars: int = 2000
@@ -69,6 +76,9 @@ class SearchResult:
     """True when the best hit reaches the threshold."""
     threshold: float
     signals: dict[str, str] = field(default_factory=dict)
+    clear_winner: bool = False
+    """The best hit is clearly the closest in meaning (``RetrievalOptions.clear_winner_cosine``), which makes
+    it confident whatever its hybrid score."""
 
     @property
     def best(self) -> Hit | None:
@@ -141,10 +151,16 @@ class HybridRetriever:
         scored = self._fuse(dense, bm25, mode)
         top = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = self._hits(session, top, dense, bm25)
-        confident = bool(hits) and hits[0].score >= self.options.threshold
+        clear_winner = bool(hits) and intent_id is None and self._clear_winner(hits[0], dense)
+        confident = bool(hits) and (hits[0].score >= self.options.threshold or clear_winner)
         signals = {"lexical": lexical.name, "dense": self.dense.model_name,
                    "dense_search": self.dense.backend(session), "fusion": mode}
-        return SearchResult(query, hits, confident, self.options.threshold, signals)
+        return SearchResult(query, hits, confident, self.options.threshold, signals, clear_winner)
+
+    def _clear_winner(self, best: Hit, dense: dict[int, float]) -> bool:
+        """The best hit is close in meaning and much closer than any other entry."""
+        runner_up = max((cos for faq_id, cos in dense.items() if faq_id != best.faq_id), default=0.0)
+        return best.dense >= self.options.clear_winner_cosine and best.dense - runner_up >= self.options.clear_winner_margin
 
     def _fuse(self, dense: dict[int, float], bm25: dict[int, float], mode: FusionMode) -> dict:
         top_dense = sorted(dense, key=dense.__getitem__, reverse=True)[: self.options.candidates]

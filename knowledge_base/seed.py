@@ -36,6 +36,19 @@ def load_json(name: str) -> list[dict]:
     return json.loads((SEED_DIR / name).read_text(encoding="utf-8"))
 
 
+def same_wording_key(text: str) -> str:
+    """A wording as compared with the demo store's: case and spacing left out."""
+    return " ".join(text.lower().split())
+
+
+def demo_wordings() -> frozenset[str]:
+    """``same_wording_key`` of every question and alternate of the demo store's FAQ entries."""
+    return frozenset(
+        same_wording_key(wording) for item in load_json("faqs.json")
+        for wording in (item["question"], *item.get("alternates", ()))
+    )
+
+
 def add_routing_intents(*, session: Session) -> int:
     """Adds the routing intents the shipped router knows (order_status, ..., out_of_scope) that the database
     lacks, so that a store can import its own FAQ entries without the demo store. Intents already there are

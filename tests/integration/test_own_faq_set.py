@@ -62,10 +62,21 @@ def test_a_near_copy_of_a_new_entry_is_answered_though_the_untrained_router_call
     reply = ask(store, "may I bring my dog into the shop")
     assert (reply["top_intents"][0]["intent"], reply["action"]) == ("out_of_scope", "answer")  # no router knows dogs
     assert reply["reply"] == "Dogs on a lead are welcome in our Utrecht showroom."
-    assert ask(store, "can I bring my dog on the train")["action"] == "out_of_scope"
+    train = ask(store, "can I bring my dog on the train")  # close to the store's own entry, but not a near copy
+    assert (train["action"], train["suggestions"][0]["question"]) == ("clarify", "Can I bring my dog into the shop?")
 
 
 def test_a_new_entry_of_an_unknown_intent_is_still_refused(store):
     (store / "bad.csv").write_text("question,answer,intent\nTeleport?,No.,teleportation\n", encoding="utf-8")
     result = run(store, "faq", "import", str(store / "bad.csv"), code=2)
     assert "row 2: unknown intent 'teleportation' (known: account_login, cancel_order," in result.stderr
+
+
+def test_the_stores_own_topics_are_answered_or_offered_though_the_demo_router_refuses_them(store):
+    run(store, "faq", "add", "--question", "Do you repair phones and tablets?", "--intent", "damaged_or_wrong_item",
+        "--answer", "Our workshop repairs phones and tablets; diagnosis is free.")
+    reply = ask(store, "my tablet screen cracked, can you fix it?")
+    assert reply["top_intents"][0]["intent"] == "out_of_scope"  # a clothing shop's router: repairs are off-topic
+    offered = [s["question"] for s in reply["sources"] + reply["suggestions"]]
+    assert reply["action"] in {"answer", "clarify"} and offered[0] == "Do you repair phones and tablets?"
+    assert ask(store, "what's the weather like in Utrecht tomorrow?")["action"] == "out_of_scope"

@@ -332,3 +332,30 @@ def test_small_talk_in_another_language_gets_its_short_reply_where_english_finds
     assert decide_turn(read_as_goodbye, DialogueState(), suggestions=3).action == "greeting"
     english = replace(read_as_goodbye, language=None, small_talk=None)
     assert decide_turn(english, DialogueState(), suggestions=3).action == "goodbye"
+
+
+def test_a_turn_close_to_one_of_the_stores_own_entries_is_not_refused_for_the_routers_out_of_scope():
+    refused = IntentPrediction("out_of_scope", 0.97, top_k=(("out_of_scope", 0.97),), out_of_scope=True, router="fusion")
+    repairs = Hit(4, "Do you repair devices?", "Book a repair online.", "damaged_or_wrong_item", 0.42, 0.54, 0.1, 1.7)
+    close = result(repairs)
+    own = decide_turn(TurnFacts(refused, close, best_entry_own=True), DialogueState(), suggestions=3)
+    assert (own.action, [s.faq_id for s in own.suggestions]) == ("clarify", [4])
+    demo = decide_turn(TurnFacts(refused, close, best_entry_own=False), DialogueState(), suggestions=3)
+    assert demo.action == "out_of_scope"  # the router's refusals stand for the demo store's entries
+    far = replace(repairs, dense=0.4)
+    assert decide_turn(TurnFacts(refused, result(far), best_entry_own=True), DialogueState(), suggestions=3).action == "out_of_scope"
+    off = decide_turn(TurnFacts(refused, close, best_entry_own=True), DialogueState(), suggestions=3, own_entry=1.01)
+    assert off.action == "out_of_scope"
+
+
+def test_against_the_routers_refusal_only_the_hybrid_score_answers_not_a_clear_winner_in_meaning():
+    refused = IntentPrediction("out_of_scope", 0.97, top_k=(("out_of_scope", 0.97),), out_of_scope=True, router="fusion")
+    dog = Hit(7, "Can I bring my dog into the shop?", "Dogs on a lead are welcome.", "shipping_info", 0.49, 0.70, 0.28, 4.7)
+    clear_winner = SearchResult("can I bring my dog on the train", [dog], True, 0.5, clear_winner=True)
+    offered = decide_turn(TurnFacts(refused, clear_winner, best_entry_own=True), DialogueState(), suggestions=3)
+    assert (offered.action, [s.faq_id for s in offered.suggestions]) == ("clarify", [7])
+    routed_there = decide_turn(TurnFacts(routed("shipping_info"), clear_winner), DialogueState(), suggestions=3)
+    assert (routed_there.action, [s.faq_id for s in routed_there.sources]) == ("answer", [7])
+    scored = replace(clear_winner, hits=[replace(dog, score=0.55)])
+    answered = decide_turn(TurnFacts(refused, scored, best_entry_own=True), DialogueState(), suggestions=3)
+    assert (answered.action, [s.faq_id for s in answered.sources]) == ("answer", [7])

@@ -4,9 +4,11 @@ import pytest
 from sqlalchemy import text
 
 from knowledge_base.db import session_scope
+from knowledge_base.dense import DenseIndex
 from knowledge_base.errors import EmptyQueryError, QueryTooLongError, UnknownIntentError
 from knowledge_base.lexical import fts_match_expression
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, update_faq
+from knowledge_base.retrieval import HybridRetriever, RetrievalOptions
 
 ENTRIES = [
     FaqFields("How long does delivery to Germany take?", "Germany: 2-4 business days.", "shipping_info",
@@ -128,3 +130,21 @@ def test_comparison_modes_rank_and_stay_in_unit_range(sessions, retriever, faq_i
     result = search(sessions, retriever, "reset my password", fusion=mode)
     assert result.best.faq_id == faq_ids[3]
     assert all(0.0 <= hit.score <= 1.0 for hit in result.hits)
+
+
+def test_a_clear_winner_in_meaning_is_confident_under_the_hybrid_threshold(sessions, embedder, faq_ids):
+    strict = RetrievalOptions(threshold=0.99, clear_winner_cosine=0.5, clear_winner_margin=0.1)
+    result = search(sessions, HybridRetriever(DenseIndex(embedder), strict), "How long does delivery to Germany take?")
+    assert result.best.faq_id == faq_ids[0] and result.best.score < 0.99
+    assert result.clear_winner and result.confident
+    filtered = search(sessions, HybridRetriever(DenseIndex(embedder), strict), "How long does delivery to Germany take?",
+                      intent="shipping_info")
+    assert not filtered.clear_winner and not filtered.confident  # only a search over every entry can tell
+
+
+def test_no_clear_winner_without_the_lead_over_the_next_entry(sessions, embedder, faq_ids):
+    no_lead = RetrievalOptions(threshold=0.99, clear_winner_cosine=0.5, clear_winner_margin=0.99)
+    result = search(sessions, HybridRetriever(DenseIndex(embedder), no_lead), "How long does delivery to Germany take?")
+    assert not result.clear_winner and not result.confident
+    too_far = RetrievalOptions(threshold=0.99, clear_winner_cosine=1.01)
+    assert not search(sessions, HybridRetriever(DenseIndex(embedder), too_far), "delivery Germany").confident
