@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         "the score stays low even for the right entry. Above 1 turns this off.",
     )
     clear_winner_margin: float = Field(
-        default=0.10, ge=0.0, le=1.0,
+        default=0.15, ge=0.0, le=1.0,
         description="How far the best entry's cosine similarity must lead the next entry's (clear_winner_cosine).",
     )
     near_match_score: float = Field(

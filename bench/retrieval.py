@@ -200,9 +200,13 @@ def threshold_report(sessions, retriever, encoder, tune, test) -> tuple[float, d
         return o["answered right"] - WRONG_ANSWER_COST * (o["answered wrong"] + o["out-of-scope answered"])
 
     chosen = max(THRESHOLDS, key=utility)
-    without = outcomes(*scored["test"], chosen, clear_winners=False)
+    default = RetrievalOptions().threshold
+    at_default = outcomes(*scored["test"], default)
+    without = outcomes(*scored["test"], default, clear_winners=False)
     return chosen, {**outcomes(*scored["test"], chosen),
-                    **{f"{label}, without the clear-winner rule": value for label, value in without.items()}}
+                    **{f"{label}, at the default {default:.2f}": value for label, value in at_default.items()},
+                    **{f"{label}, at {default:.2f} without the clear-winner rule": value
+                       for label, value in without.items()}}
 
 
 def _retriever(index: DenseIndex, weight: float, saturation: float) -> HybridRetriever:

@@ -45,7 +45,8 @@ def one_entry_idf(entries: int) -> float:
 def settings(entries: int) -> dict[str, RetrievalOptions]:
     default = RetrievalOptions()
     scale = one_entry_idf(entries) / one_entry_idf(FULL_STORE)
-    return {"defaults": default, "saturation scaled to size": RetrievalOptions(lexical_saturation=12.0 * scale)}
+    return {"defaults": default, "defaults without the clear-winner rule": RetrievalOptions(clear_winner_cosine=1.01),
+            "saturation scaled to size": RetrievalOptions(lexical_saturation=12.0 * scale)}
 
 
 def smaller_store(base: Path, folder: Path, keep: set[int], name: str):

@@ -42,7 +42,7 @@ class RetrievalOptions:
     clear_winner_cosine: float = 0.5
     """Cosine similarity from which the best hit of a search over every entry is confident whatever its
     hybrid score, when it also leads every other entry's by ``clear_winner_margin``."""
-    clear_winner_margin: float = 0.1
+    clear_winner_margin: float = 0.15
     """How far the best hit's cosine similarity must lead the next entry's for ``clear_winner_cosine``."""
     candidates: int = 50
     """How many candidates each signal contributes before fusion."""
