@@ -23,8 +23,10 @@ Precedence (first that applies):
 5. ``greeting`` -> ``greeting``, ``thanks_goodbye`` -> ``goodbye``: short replies;
 6. ``order_status`` (or ``shipping_info`` with ``order_status`` ranked second at 0.2 or more, while an
    order number is in play) -> the order's status (``order_status``), ``order_not_found``, or ``ask_order_number``
-   when no number was given in this or an earlier turn. With the email check (``StoreStyle``), an order
-   not yet told in this conversation is told only once the customer has given its email address too;
+   when no number was given in this or an earlier turn; but a store's own entry (not the demo store's) that
+   answers the turn confidently is given instead, with an offer to check the order once its number comes.
+   With the email check (``StoreStyle``), an order not yet told in this conversation is told only once the
+   customer has given its email address too;
 7. retrieval -> ``answer`` when confident, else ``clarify`` with the closest entries, or ``no_match``.
 
 Words in another language than English (``multilingual``) that steps 1 to 7 would refuse, clarify or
@@ -48,6 +50,7 @@ from assistant.orders import (
     ask_order_number_text,
     describe_order,
     email_mismatch_text,
+    order_lookup_offer_text,
     unknown_order_text,
 )
 from assistant.types import IntentPrediction, SearchResult, Source
@@ -116,6 +119,9 @@ class StoreStyle:
     order_numbers: OrderNumberFormat = OrderNumberFormat()
     check_order_email: bool = False
     """An order's status is told only after the customer gives the order's email too (ASSISTANT_ORDER_CHECK)."""
+    own_entries_before_order_number: bool = True
+    """An order question without a number that one of the store's own entries answers confidently gets that
+    entry, with the offer to check the order (ASSISTANT_OWN_ENTRY_ORDER_ANSWERS)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,8 @@ class Decision:
     """Set when the conversation is to be handed to a person; stored on the ticket."""
     across_languages: bool = False
     """Decided from ``TurnFacts.other_language``, the words' meaning across languages."""
+    asks_order_number: bool = False
+    """The reply also invites the order's number, so a number alone in the next turn is taken as one."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,8 @@ class DialogueState:
         number = decision.order_number or found_order_number or self.order_number
         return DialogueState(
             order_number=None if decision.action == "order_not_found" else number,
-            awaiting_order_number=decision.action in ("ask_order_number", "order_not_found"),
+            awaiting_order_number=decision.asks_order_number
+            or decision.action in ("ask_order_number", "order_not_found"),
             failed_turns=self.failed_turns + 1 if decision.action in FAILED_ACTIONS else 0,
             awaiting_email=decision.action in ("ask_order_email", "order_email_mismatch"),
             verified_order=decision.order_number if decision.action == "order_status" else self.verified_order,
@@ -262,6 +271,8 @@ def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: Sto
     if prediction.intent == "order_status":
         if facts.order_number:
             return order_decision(facts, state, store)
+        if store.own_entries_before_order_number and _own_entry_answers(facts):
+            return _answer_then_offer_order_lookup(facts.result, store)
         return Decision("ask_order_number", ask_order_number_text(store.order_numbers))
     return _retrieval_decision(facts, suggestions)
 
@@ -321,6 +332,19 @@ def _close_to_an_own_entry(facts: TurnFacts, own_entry: float) -> bool:
     (warranties, repairs, recycling): one this close in meaning answers or is offered instead."""
     best = facts.result.best if facts.result is not None else None
     return facts.best_entry_own and best is not None and best.dense >= own_entry
+
+
+def _own_entry_answers(facts: TurnFacts) -> bool:
+    """The router learned order_status from the demo store's messages, where a question about an order
+    without its number always means "where is it?"; a store's own entry that answers the turn confidently
+    (changing the address, how long standard delivery takes) is the better reply."""
+    return facts.best_entry_own and facts.result is not None and facts.result.confident
+
+
+def _answer_then_offer_order_lookup(result: SearchResult, store: StoreStyle) -> Decision:
+    answer = decide(result, suggestions=0)
+    offer = order_lookup_offer_text(store.order_numbers)
+    return replace(answer, text=f"{answer.text}\n\n{offer}", asks_order_number=True)
 
 
 def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> bool:

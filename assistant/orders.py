@@ -124,6 +124,13 @@ def ask_order_number_text(number_format: OrderNumberFormat = OrderNumberFormat()
     )
 
 
+def order_lookup_offer_text(number_format: OrderNumberFormat = OrderNumberFormat()) -> str:
+    return (
+        f"If this is about an order you have placed, send me its order number and I will check it. "
+        f"{number_format.described()} and is in your order confirmation email."
+    )
+
+
 def find_order_number(
     *texts: str | None, number_format: OrderNumberFormat = OrderNumberFormat(), expecting: bool = False
 ) -> str | None:

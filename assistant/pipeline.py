@@ -106,7 +106,8 @@ class Assistant:
     @property
     def style(self) -> StoreStyle:
         settings = self.settings
-        return StoreStyle(settings.currency, order_number_format(settings), settings.order_check == "email")
+        return StoreStyle(settings.currency, order_number_format(settings), settings.order_check == "email",
+                          settings.own_entry_order_answers)
 
     def respond(self, turn: UserTurn) -> Reply:
         started = time.perf_counter()

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         "instead of refused: the router's out-of-scope examples were written against the demo store's entries. "
         "Above 1 turns this off.",
     )
+    own_entry_order_answers: bool = Field(
+        default=True,
+        description="A message the intent router calls order_status, with no order number in play, that one of "
+        "the store's own FAQ entries (not the demo store's) answers confidently gets that entry's answer, followed "
+        "by an offer to check the order once its number is sent; false: it is asked for the order number. The "
+        "router learned order_status from the demo store, whose order questions without a number all mean "
+        "'where is my order?'.",
+    )
     multilingual_answers: bool = Field(
         default=True,
         description="Answer messages written in another language from the FAQ entries' wordings with the "

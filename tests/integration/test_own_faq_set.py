@@ -83,3 +83,15 @@ def test_the_stores_own_topics_are_answered_or_offered_though_the_demo_router_re
     offered = [s["question"] for s in reply["sources"] + reply["suggestions"]]
     assert reply["action"] in {"answer", "clarify"} and offered[0] == "Do you repair phones and tablets?"
     assert ask(store, "what's the weather like in Utrecht tomorrow?")["action"] == "out_of_scope"
+
+
+def test_an_order_question_the_stores_own_entry_answers_gets_it_and_an_offer_to_check_the_order(store):
+    run(store, "faq", "add", "--question", "Can I change the delivery address of my order?", "--intent",
+        "shipping_info", "--answer", "Yes, until it ships: write to us with the new address.")
+    reply = ask(store, "I put my old address on the order by mistake, how do I change it")
+    assert reply["top_intents"][0]["intent"] == "order_status"  # the demo's order questions all want a number
+    assert reply["action"] == "answer" and reply["sources"][0]["question"] == "Can I change the delivery address of my order?"
+    assert reply["reply"].startswith("Yes, until it ships") and "send me its order number" in reply["reply"]
+    number = ask(store, "100060", "--conversation", reply["conversation_id"])  # digits alone: a number was invited
+    assert number["action"] == "order_not_found" and "FG-100060" in number["reply"]
+    assert ask(store, "where is my parcel?")["action"] == "ask_order_number"

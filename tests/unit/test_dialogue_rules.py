@@ -359,3 +359,28 @@ def test_against_the_routers_refusal_only_the_hybrid_score_answers_not_a_clear_w
     scored = replace(clear_winner, hits=[replace(dog, score=0.55)])
     answered = decide_turn(TurnFacts(refused, scored, best_entry_own=True), DialogueState(), suggestions=3)
     assert (answered.action, [s.faq_id for s in answered.sources]) == ("answer", [7])
+
+
+def test_a_store_entry_that_answers_an_order_question_is_given_with_an_offer_to_check_the_order():
+    address = result(hit(4, "shipping_info", 0.7))
+    own = decide_turn(TurnFacts(routed("order_status"), address, best_entry_own=True), DialogueState(), suggestions=3)
+    assert own.action == "answer" and [s.faq_id for s in own.sources] == [4]
+    assert own.text.startswith("answer 4\n\n") and "send me its order number" in own.text
+    state = DialogueState().after(own, found_order_number=None)
+    assert state.awaiting_order_number and state.failed_turns == 0
+    number = TurnFacts(routed("greeting"), None, found_order_number="FG-100061", order_number="FG-100061")
+    assert decide_turn(number, state, suggestions=3).action == "order_not_found"
+
+
+def test_an_order_question_without_a_number_is_asked_for_it_unless_an_own_entry_is_confident():
+    demo = decide_turn(TurnFacts(routed("order_status"), result(hit(4, "order_status", 0.7))), DialogueState(),
+                       suggestions=3)
+    assert demo.action == "ask_order_number"
+    unsure = TurnFacts(routed("order_status"), result(hit(4, "shipping_info", 0.4)), best_entry_own=True)
+    assert decide_turn(unsure, DialogueState(), suggestions=3).action == "ask_order_number"
+    confident = TurnFacts(routed("order_status"), result(hit(4, "shipping_info", 0.7)), best_entry_own=True)
+    always_ask = StoreStyle(own_entries_before_order_number=False)
+    assert decide_turn(confident, DialogueState(), suggestions=3, store=always_ask).action == "ask_order_number"
+    in_play = TurnFacts(routed("order_status"), result(hit(4, "shipping_info", 0.7)), found_order_number="FG-100061",
+                        order_number="FG-100061", best_entry_own=True)
+    assert decide_turn(in_play, DialogueState(), suggestions=3).action == "order_not_found"
