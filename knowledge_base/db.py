@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -108,3 +108,19 @@ def upgrade_to_head(engine: Engine) -> None:
         command.upgrade(alembic_config(engine), "head")
     except OperationalError as error:
         raise translate_operational_error(error, engine.url.render_as_string(True)) from error
+
+
+VECTOR_WRITER_LOCK = 0x6661715F76656374
+"""PostgreSQL advisory lock key taken by a transaction that writes vectors."""
+
+
+def one_vector_writer_at_a_time(session: Session) -> bool:
+    """On PostgreSQL, waits until no other transaction is writing vectors, and keeps others waiting until
+    this one ends. Two processes sharing a database (two servers, a server and the CLI) that find the same
+    entry stale would otherwise each delete the vectors the other cannot see yet and insert their own: the
+    entry (or photo) would keep two sets of rows. True when the lock was taken (SQLite writers are one at
+    a time already)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": VECTOR_WRITER_LOCK})
+    return True

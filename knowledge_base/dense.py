@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.db import one_vector_writer_at_a_time
 from knowledge_base.models import FaqEmbedding, FaqEntry, utcnow
 from knowledge_base.pgvector import PgVectorSearch, pgvector_ready
 
@@ -71,6 +72,8 @@ class DenseIndex:
     def sync(self, session: Session) -> int:
         """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count."""
         stale = self._stale_entries(session)
+        if stale and one_vector_writer_at_a_time(session):
+            stale = self._stale_entries(session)  # what another process wrote meanwhile is now visible
         for start in range(0, len(stale), self.batch_size):
             self._embed_entries(session, stale[start : start + self.batch_size])
         if stale:

@@ -40,7 +40,8 @@ class PgVectorSearch:
         self._index_made = False
 
     def copy_new_vectors(self, session: Session) -> int:
-        """Write the twin of every stored vector that has none yet; returns how many."""
+        """Write the twin of every stored vector that has none yet; returns how many were missing (another
+        process copying the same vectors at the same time is no error)."""
         rows = session.execute(
             text(
                 f"SELECT e.id, e.vector FROM faq_embeddings e LEFT JOIN {VECTOR_TABLE} v "
@@ -52,7 +53,7 @@ class PgVectorSearch:
             session.execute(
                 text(
                     f"INSERT INTO {VECTOR_TABLE} (embedding_id, dim, embedding) "
-                    "VALUES (:id, :dim, CAST(:embedding AS vector))"
+                    "VALUES (:id, :dim, CAST(:embedding AS vector)) ON CONFLICT (embedding_id) DO NOTHING"
                 ),
                 [
                     {"id": row[0], "dim": self.dim,

@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.db import one_vector_writer_at_a_time
 from knowledge_base.discriminant import fit_discriminant, project
 from knowledge_base.models import Product, ProductEmbedding
 
@@ -67,6 +68,17 @@ class ProductImageIndex:
 
     def sync(self, session: Session) -> int:
         """Embed every product photo that has no vector from this encoder; returns how many."""
+        stale, missing = self._changes(session)
+        if (stale or missing) and one_vector_writer_at_a_time(session):
+            stale, missing = self._changes(session)  # what another process wrote meanwhile is now visible
+        self._drop_stale(session, stale)
+        for start in range(0, len(missing), self.batch_size):
+            self._embed(session, missing[start : start + self.batch_size])
+        session.flush()
+        return len(missing)
+
+    def _changes(self, session: Session) -> tuple[set[tuple[int, str]], list[tuple[int, str]]]:
+        """Vectors of photos no product has any more, and photos without a vector."""
         done = set(
             session.execute(
                 select(ProductEmbedding.product_id, ProductEmbedding.photo).where(
@@ -76,12 +88,7 @@ class ProductImageIndex:
         )
         products = list(session.scalars(select(Product).order_by(Product.id)))
         wanted = {(p.id, photo) for p in products for photo in p.photos or []}
-        self._drop_stale(session, done - wanted)
-        missing = sorted(wanted - done)
-        for start in range(0, len(missing), self.batch_size):
-            self._embed(session, missing[start : start + self.batch_size])
-        session.flush()
-        return len(missing)
+        return done - wanted, sorted(wanted - done)
 
     def _drop_stale(self, session: Session, stale: set[tuple[int, str]]) -> None:
         for product_id, photo in stale:

@@ -3,13 +3,20 @@ and lexical search), whichever backend the tests run on."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
+
 import pytest
+from sqlalchemy import func, select
 
 from knowledge_base.db import make_engine, make_session_factory, session_scope
 from knowledge_base.dense import DenseIndex
+from knowledge_base.models import FaqEmbedding, Product, ProductEmbedding
+from knowledge_base.product_index import ProductImageIndex
 from knowledge_base.repositories.faqs import FaqFields, add_faq, delete_faq, update_faq
 from knowledge_base.retrieval import HybridRetriever, RetrievalOptions
-from tests.fakes import HashingEmbedder
+from knowledge_base.seed import seed_demo_store
+from tests.fakes import HashingEmbedder, ThumbnailPhotoEmbedder
 
 SOCKS = FaqFields("Do you sell merino socks?", "Yes, merino socks cost EUR 9.", "shipping_info")
 GERMANY = FaqFields("How long does delivery to Germany take?", "Two to four business days.", "shipping_info")
@@ -55,3 +62,50 @@ def test_changes_made_by_one_process_reach_the_others_next_search(sessions, retr
         dense = other_retriever.dense.similarities(session, HashingEmbedder().embed(["Germany"])[0],
                                                    intent_id=None, top=5)
     assert dense == {}
+
+
+ONE_WRITER = "PostgreSQL lets two transactions write at once; SQLite has one writer"
+
+
+@pytest.mark.postgresql_only(ONE_WRITER)
+def test_two_processes_embedding_the_same_new_entry_at_once_store_its_vectors_once(sessions, other_process):
+    with session_scope(sessions) as session:
+        entry = add_faq(session=session, fields=replace(SOCKS, alternates=["merino socks?"])).id
+    indexes = DenseIndex(HashingEmbedder()), DenseIndex(HashingEmbedder())
+    assert sync_at_once(indexes, sessions, other_process[0]) == (1, 0)
+    with session_scope(sessions) as session:
+        rows = session.scalars(select(FaqEmbedding.position).where(FaqEmbedding.faq_id == entry)).all()
+    assert sorted(rows) == [0, 1]
+
+
+@pytest.mark.postgresql_only(ONE_WRITER)
+def test_two_processes_embedding_the_same_product_photos_at_once_store_their_vectors_once(
+    sessions, other_process, tmp_path
+):
+    with session_scope(sessions) as session:
+        seed_demo_store(session=session, data_dir=tmp_path)
+        photos = sum(len(p.photos) for p in session.scalars(select(Product)))
+    indexes = (ProductImageIndex(ThumbnailPhotoEmbedder(), tmp_path), ProductImageIndex(ThumbnailPhotoEmbedder(), tmp_path))
+    assert sync_at_once(indexes, sessions, other_process[0]) == (photos, 0)
+    with session_scope(sessions) as session:
+        assert session.scalar(select(func.count(ProductEmbedding.id))) == photos
+
+
+def sync_at_once(indexes, first_sessions, second_sessions) -> tuple[int, int]:
+    """The first index writes its vectors and, before it commits, the second starts on the same rows: it
+    must wait for the first transaction and then find nothing left to do."""
+    first, second = indexes
+    synced: list[int] = []
+    with session_scope(first_sessions) as session:
+        wrote = first.sync(session)
+        other = threading.Thread(target=_sync_and_commit, args=(second, second_sessions, synced))
+        other.start()
+        other.join(timeout=1.0)
+        assert other.is_alive()  # waiting for the first transaction
+    other.join(timeout=30)
+    return wrote, *synced
+
+
+def _sync_and_commit(index, factory, synced: list[int]) -> None:
+    with session_scope(factory) as session:
+        synced.append(index.sync(session))
