@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SHOP_SPEECH_PROMPT = (
     "A customer's voice note to an online clothing store about an order, a return, sizes, payment "
-    "or delivery."
+    "or delivery. Hi, I have a question."
 )
 """bench/speech.py: lowers base's WER on the espeak-ng voice notes (chosen on half the sentences)."""
 

@@ -178,14 +178,27 @@ ECHO_MIN_SHARE = 0.85
 
 def echoes_prompt(text: str, prompt: str | None) -> bool:
     """Whisper sometimes returns its initial prompt instead of speech it cannot make out (a language it
-    misdetected, noise). A segment of at least 8 words nearly all taken from the prompt is such an echo."""
+    misdetected, noise). A segment of at least 8 words, nearly all of which follow one another in the
+    prompt's order, is such an echo; words a customer says in another order ("hi, I have a question
+    about an order or a return", against a prompt that names orders and returns and then says "Hi, I have
+    a question") are speech."""
     if not prompt:
         return False
     words = re.findall(r"\w+", text.lower())
-    prompt_words = set(re.findall(r"\w+", prompt.lower()))
     if len(words) < ECHO_MIN_WORDS:
         return False
-    return sum(word in prompt_words for word in words) >= ECHO_MIN_SHARE * len(words)
+    return _common_run(words, re.findall(r"\w+", prompt.lower())) >= ECHO_MIN_SHARE * len(words)
+
+
+def _common_run(words: list[str], prompt_words: list[str]) -> int:
+    """Length of the longest sequence of words found in both, in the same order (not necessarily adjacent)."""
+    previous = [0] * (len(prompt_words) + 1)
+    for word in words:
+        current = [0]
+        for j, prompt_word in enumerate(prompt_words):
+            current.append(previous[j] + 1 if word == prompt_word else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
 
 
 def _joined(segments: tuple[Segment, ...]) -> str:

@@ -113,11 +113,16 @@ ORDER_NUMBER_PROMPT = (
     "A customer's voice note to an online clothing store about an order (order numbers look like "
     "FG-100060), a return or refund, an exchange, sizes, payment or delivery."
 )
+DESCRIPTION_ONLY_PROMPT = (
+    "A customer's voice note to an online clothing store about an order, a return, sizes, payment or delivery."
+)
+"""The shop prompt without its last sentence, "Hi, I have a question.", which primes spoken questions."""
 SHIPPED = "base + shop prompt (default)"
 CONFIGS = {
     "tiny.en, no prompt": ("packaged:tiny.en", AudioOptions()),
     "base, no prompt": ("packaged:base", AudioOptions()),
     SHIPPED: ("packaged:base", AudioOptions(initial_prompt=SHOP_SPEECH_PROMPT)),
+    "base + prompt without the question": ("packaged:base", AudioOptions(initial_prompt=DESCRIPTION_ONLY_PROMPT)),
     "base + prompt with order numbers": ("packaged:base", AudioOptions(initial_prompt=ORDER_NUMBER_PROMPT)),
     "base + shop prompt, beam 3": (
         "packaged:base", AudioOptions(initial_prompt=SHOP_SPEECH_PROMPT, beam_size=3)

@@ -38,6 +38,8 @@ def test_an_over_long_speech_prompt_is_refused_with_its_limit():
         ("a voice note to an online store about an order", True),
         ("I want to return an order", False),
         ("My payment was taken twice for the same order, please refund one of them.", False),
+        ("Hi, I have a question about an order or a return.", False),  # the prompt's words, not its order
+        ("A voice note to an online store about an order. Hi, I have a question.", True),
     ],
 )
 def test_a_segment_that_repeats_the_prompt_is_recognised(text, echo):
