@@ -8,6 +8,7 @@ score is its best photo's.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,10 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import one_vector_writer_at_a_time
 from knowledge_base.discriminant import fit_discriminant, project
+from knowledge_base.errors import UserInputError
 from knowledge_base.models import Product, ProductEmbedding
+
+log = logging.getLogger(__name__)
 
 
 class PhotoEmbedder(Protocol):
@@ -72,10 +76,12 @@ class ProductImageIndex:
         if (stale or missing) and one_vector_writer_at_a_time(session):
             stale, missing = self._changes(session)  # what another process wrote meanwhile is now visible
         self._drop_stale(session, stale)
-        for start in range(0, len(missing), self.batch_size):
+        embedded = sum(
             self._embed(session, missing[start : start + self.batch_size])
+            for start in range(0, len(missing), self.batch_size)
+        )
         session.flush()
-        return len(missing)
+        return embedded
 
     def _changes(self, session: Session) -> tuple[set[tuple[int, str]], list[tuple[int, str]]]:
         """Vectors of photos no product has any more, and photos without a vector."""
@@ -100,8 +106,11 @@ class ProductImageIndex:
                 )
             )
 
-    def _embed(self, session: Session, batch: list[tuple[int, str]]) -> None:
-        vectors = self.embedder.embed_photos([self.data_dir / photo for _, photo in batch])
+    def _embed(self, session: Session, batch: list[tuple[int, str]]) -> int:
+        try:
+            vectors = list(self.embedder.embed_photos([self.data_dir / photo for _, photo in batch]))
+        except (UserInputError, OSError):
+            batch, vectors = self._readable_photos(batch)
         session.add_all(
             ProductEmbedding(
                 product_id=product_id,
@@ -112,6 +121,20 @@ class ProductImageIndex:
             )
             for (product_id, photo), vector in zip(batch, vectors, strict=True)
         )
+        return len(batch)
+
+    def _readable_photos(self, batch: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[np.ndarray]]:
+        """The batch's photos one by one, leaving out any that cannot be read (a file deleted by hand, or
+        with its product by another process meanwhile): one such file must not stop every photo search."""
+        kept, vectors = [], []
+        for product_id, photo in batch:
+            try:
+                vectors.append(self.embedder.embed_photos([self.data_dir / photo])[0])
+            except (UserInputError, OSError) as error:
+                log.warning("Photo %s of product %s is left out of photo search: %s", photo, product_id, error)
+                continue
+            kept.append((product_id, photo))
+        return kept, vectors
 
     def search(self, session: Session, vector: np.ndarray, *, k: int = 5) -> list[ProductHit]:
         matrix = self._current(session)

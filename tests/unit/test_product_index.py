@@ -45,3 +45,19 @@ def test_removed_photo_loses_its_vector_and_new_product_is_embedded(sessions, tm
         assert set(owners) == {copy.id} and len(owners) == len(copy.photos)
         photos = sum(len(p.photos) for p in session.scalars(select(Product)))
         assert session.scalar(select(func.count(ProductEmbedding.id))) == photos
+
+
+def test_a_catalogue_photo_that_cannot_be_read_is_left_out_and_the_others_are_searched(sessions, tmp_path, caplog):
+    embedder = ThumbnailPhotoEmbedder()
+    index = ProductImageIndex(embedder, tmp_path)
+    with session_scope(sessions) as session:
+        seed_demo_store(session=session, data_dir=tmp_path)
+        product = session.scalar(select(Product).where(Product.sku == "FG-SN-002"))
+        gone = product.photos[0]
+        (tmp_path / gone).unlink()  # deleted by hand, or with its product by another process
+        photos = sum(len(p.photos) for p in session.scalars(select(Product)))
+        assert index.sync(session) == photos - 1
+        assert f"Photo {gone} of product {product.id} is left out of photo search" in caplog.text
+        other = session.scalar(select(Product).where(Product.sku == "FG-BG-001"))
+        hits = index.search(session, embedder.embed_photos([tmp_path / other.photos[0]])[0], k=3)
+    assert hits[0].sku == "FG-BG-001"
