@@ -136,8 +136,8 @@ class Decision:
     """Set when the conversation is to be handed to a person; stored on the ticket."""
     across_languages: bool = False
     """Decided from ``TurnFacts.other_language``, the words' meaning across languages."""
-    asks_order_number: bool = False
-    """The reply also invites the order's number, so a number alone in the next turn is taken as one."""
+    offers_order_check: bool = False
+    """The reply also invites the order's number: a next turn that is only a number is taken as one."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,9 @@ class DialogueState:
     """True after the assistant asked for the email address of the order in play."""
     verified_order: str | None = None
     """The order whose status was told in this conversation (with the email check: whose email was given)."""
+    order_check_offered: bool = False
+    """True after an answer that offered to check the order: a next turn that is only a number (its digits
+    alone, too) is that order's number; digits among other words (a new address's postcode) are not."""
 
     @classmethod
     def from_context(cls, context: dict | None) -> DialogueState:
@@ -164,6 +167,7 @@ class DialogueState:
             failed_turns=int(context.get("failed_turns", 0)),
             awaiting_email=bool(context.get("awaiting_email", False)),
             verified_order=context.get("verified_order"),
+            order_check_offered=bool(context.get("order_check_offered", False)),
         )
 
     def as_context(self) -> dict:
@@ -173,6 +177,7 @@ class DialogueState:
             "failed_turns": self.failed_turns,
             "awaiting_email": self.awaiting_email,
             "verified_order": self.verified_order,
+            "order_check_offered": self.order_check_offered,
         }
 
     def after(self, decision: Decision, *, found_order_number: str | None) -> DialogueState:
@@ -181,11 +186,11 @@ class DialogueState:
         number = decision.order_number or found_order_number or self.order_number
         return DialogueState(
             order_number=None if decision.action == "order_not_found" else number,
-            awaiting_order_number=decision.asks_order_number
-            or decision.action in ("ask_order_number", "order_not_found"),
+            awaiting_order_number=decision.action in ("ask_order_number", "order_not_found"),
             failed_turns=self.failed_turns + 1 if decision.action in FAILED_ACTIONS else 0,
             awaiting_email=decision.action in ("ask_order_email", "order_email_mismatch"),
             verified_order=decision.order_number if decision.action == "order_status" else self.verified_order,
+            order_check_offered=decision.offers_order_check,
         )
 
 
@@ -241,7 +246,8 @@ def decide_turn(facts: TurnFacts, state: DialogueState, *, suggestions: int, sto
 def _choose(facts: TurnFacts, state: DialogueState, suggestions: int, store: StoreStyle, near_match: float,
             own_entry: float = 1.0) -> Decision:
     prediction = facts.prediction
-    if (state.awaiting_order_number and facts.found_order_number) or (state.awaiting_email and facts.found_email):
+    awaiting_number = state.awaiting_order_number or state.order_check_offered
+    if (awaiting_number and facts.found_order_number) or (state.awaiting_email and facts.found_email):
         return order_decision(facts, state, store)
     if facts.wordless:
         return Decision("no_match", NO_WORDS_TEXT)
@@ -297,7 +303,8 @@ def _in_their_language(facts: TurnFacts, state: DialogueState, store: StoreStyle
     found = facts.other_language
     if found is None or not (failed or (short_reply and found.confident)):
         return decision
-    by_meaning = replace(facts, prediction=route_from_hits(found), result=found, other_alphabet=None)
+    by_meaning = replace(facts, prediction=route_from_hits(found), result=found, other_alphabet=None,
+                         best_entry_own=False)
     return replace(_choose(by_meaning, state, suggestions, store, 1.0), across_languages=True)
 
 
@@ -344,7 +351,7 @@ def _own_entry_answers(facts: TurnFacts) -> bool:
 def _answer_then_offer_order_lookup(result: SearchResult, store: StoreStyle) -> Decision:
     answer = decide(result, suggestions=0)
     offer = order_lookup_offer_text(store.order_numbers)
-    return replace(answer, text=f"{answer.text}\n\n{offer}", asks_order_number=True)
+    return replace(answer, text=f"{answer.text}\n\n{offer}", offers_order_check=True)
 
 
 def about_the_order_in_play(prediction: IntentPrediction, facts: TurnFacts) -> bool:

@@ -131,6 +131,14 @@ def order_lookup_offer_text(number_format: OrderNumberFormat = OrderNumberFormat
     )
 
 
+def only_an_order_number(text: str | None, number_format: OrderNumberFormat = OrderNumberFormat()) -> bool:
+    """The message is an order number and nothing else ("FG-100060", "#100060", or its digits alone)."""
+    if not text:
+        return False
+    bare = text.strip().rstrip(".!")
+    return bool(number_format.parse_exact(bare) or re.fullmatch(rf"#?\s*\d{{{number_format.digits}}}", bare))
+
+
 def find_order_number(
     *texts: str | None, number_format: OrderNumberFormat = OrderNumberFormat(), expecting: bool = False
 ) -> str | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.dialogue import Decision, DialogueState, StoreStyle, TurnFacts, decide_turn, route_from_hits
 from assistant.multilingual import MULTILINGUAL_ROUTER, CrossLingualSearch
 from assistant.named_products import asked_size, named_product
-from assistant.orders import find_email, find_order_number, order_number_format
+from assistant.orders import find_email, find_order_number, only_an_order_number, order_number_format
 from assistant.perception import MediaReader, Perception
 from assistant.products import product_hit_json
 from assistant.routing import IntentRouter
@@ -218,7 +218,9 @@ class Assistant:
         found = find_order_number(
             turn.text, transcript.text if transcript else None,
             transcript.english_text if transcript else None, seen.ocr_text,
-            number_format=self.style.order_numbers, expecting=state.awaiting_order_number,
+            number_format=self.style.order_numbers,
+            expecting=state.awaiting_order_number
+            or (state.order_check_offered and only_an_order_number(turn.text, self.style.order_numbers)),
         )
         number = found or state.order_number
         order = find_order(session=session, order_number=number) if number else None

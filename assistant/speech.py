@@ -174,31 +174,45 @@ class _EncoderMemo:
 
 ECHO_MIN_WORDS = 8
 ECHO_MIN_SHARE = 0.85
+ECHO_MIN_RUN = 3
+"""Words of a segment count as the prompt's only in runs of at least this many that the prompt has too."""
 
 
 def echoes_prompt(text: str, prompt: str | None) -> bool:
     """Whisper sometimes returns its initial prompt instead of speech it cannot make out (a language it
-    misdetected, noise). A segment of at least 8 words, nearly all of which follow one another in the
-    prompt's order, is such an echo; words a customer says in another order ("hi, I have a question
-    about an order or a return", against a prompt that names orders and returns and then says "Hi, I have
-    a question") are speech."""
+    misdetected, noise), once or over and over. A segment of at least 8 words, nearly all of them in runs of
+    three or more words that the prompt has too, is such an echo; the prompt's words said in another order
+    ("hi, I have a question about an order or a return", against a prompt that names orders and returns
+    and then says "Hi, I have a question") are speech."""
     if not prompt:
         return False
     words = re.findall(r"\w+", text.lower())
     if len(words) < ECHO_MIN_WORDS:
         return False
-    return _common_run(words, re.findall(r"\w+", prompt.lower())) >= ECHO_MIN_SHARE * len(words)
+    return _words_in_prompt_runs(words, re.findall(r"\w+", prompt.lower())) >= ECHO_MIN_SHARE * len(words)
 
 
-def _common_run(words: list[str], prompt_words: list[str]) -> int:
-    """Length of the longest sequence of words found in both, in the same order (not necessarily adjacent)."""
-    previous = [0] * (len(prompt_words) + 1)
-    for word in words:
-        current = [0]
-        for j, prompt_word in enumerate(prompt_words):
-            current.append(previous[j] + 1 if word == prompt_word else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+def _words_in_prompt_runs(words: list[str], prompt_words: list[str]) -> int:
+    """How many of ``words`` lie in runs of at least ``ECHO_MIN_RUN`` words found in the prompt as they
+    are (taking the longest run at each place, left to right)."""
+    covered = start = 0
+    while start < len(words):
+        run = max((_common_prefix(words[start:], prompt_words[j:]) for j in range(len(prompt_words))), default=0)
+        if run >= ECHO_MIN_RUN:
+            covered += run
+            start += run
+        else:
+            start += 1
+    return covered
+
+
+def _common_prefix(first: list[str], second: list[str]) -> int:
+    length = 0
+    for a, b in zip(first, second):
+        if a != b:
+            break
+        length += 1
+    return length
 
 
 def _joined(segments: tuple[Segment, ...]) -> str:

@@ -111,16 +111,18 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 VECTOR_WRITER_LOCK = 0x6661715F76656374
-"""PostgreSQL advisory lock key taken by a transaction that writes vectors."""
+"""PostgreSQL advisory lock key held by the transaction that writes vectors."""
 
 
-def one_vector_writer_at_a_time(session: Session) -> bool:
-    """On PostgreSQL, waits until no other transaction is writing vectors, and keeps others waiting until
-    this one ends. Two processes sharing a database (two servers, a server and the CLI) that find the same
-    entry stale would otherwise each delete the vectors the other cannot see yet and insert their own: the
-    entry (or photo) would keep two sets of rows. True when the lock was taken (SQLite writers are one at
-    a time already)."""
+def may_write_vectors(session: Session) -> bool:
+    """Whether this transaction may write vectors now. On PostgreSQL only one transaction at a time may (a
+    transaction advisory lock, held until it ends): two processes sharing a database (two servers, a server
+    and the CLI) that find the same entry or photo without vectors would otherwise each delete the rows the
+    other cannot see yet and insert their own, and keep two sets. A transaction that finds another one
+    writing does not wait for it (a turn waiting while holding an index's thread lock could stall every turn
+    of its process): it searches the vectors there are, and the next search finds the other's. SQLite
+    writers are one at a time already."""
     if session.get_bind().dialect.name != "postgresql":
-        return False
-    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": VECTOR_WRITER_LOCK})
-    return True
+        return True
+    taken = session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": VECTOR_WRITER_LOCK})
+    return bool(taken.scalar())

@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.db import one_vector_writer_at_a_time
+from knowledge_base.db import may_write_vectors
 from knowledge_base.models import FaqEmbedding, FaqEntry, utcnow
 from knowledge_base.pgvector import PgVectorSearch, pgvector_ready
 
@@ -70,10 +70,12 @@ class DenseIndex:
             return self._in_sql
 
     def sync(self, session: Session) -> int:
-        """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count."""
+        """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count
+        (0 while another transaction is writing vectors, see ``may_write_vectors``)."""
         stale = self._stale_entries(session)
-        if stale and one_vector_writer_at_a_time(session):
-            stale = self._stale_entries(session)  # what another process wrote meanwhile is now visible
+        if not stale or not may_write_vectors(session):
+            return 0
+        stale = self._stale_entries(session)  # without what another process wrote before the lock was taken
         for start in range(0, len(stale), self.batch_size):
             self._embed_entries(session, stale[start : start + self.batch_size])
         if stale:

@@ -45,7 +45,7 @@ class PgVectorSearch:
         rows = session.execute(
             text(
                 f"SELECT e.id, e.vector FROM faq_embeddings e LEFT JOIN {VECTOR_TABLE} v "
-                "ON v.embedding_id = e.id WHERE v.embedding_id IS NULL AND e.model_name = :model"
+                "ON v.embedding_id = e.id WHERE v.embedding_id IS NULL AND e.model_name = :model ORDER BY e.id"
             ),
             {"model": self.model_name},
         ).all()

@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.db import one_vector_writer_at_a_time
+from knowledge_base.db import may_write_vectors
 from knowledge_base.discriminant import fit_discriminant, project
 from knowledge_base.errors import UserInputError
 from knowledge_base.models import Product, ProductEmbedding
@@ -71,10 +71,12 @@ class ProductImageIndex:
         self._matrix: _Matrix | None = None
 
     def sync(self, session: Session) -> int:
-        """Embed every product photo that has no vector from this encoder; returns how many."""
+        """Embed every product photo that has no vector from this encoder; returns how many (0 while another
+        transaction is writing vectors, see ``may_write_vectors``)."""
         stale, missing = self._changes(session)
-        if (stale or missing) and one_vector_writer_at_a_time(session):
-            stale, missing = self._changes(session)  # what another process wrote meanwhile is now visible
+        if not (stale or missing) or not may_write_vectors(session):
+            return 0
+        stale, missing = self._changes(session)  # without what another process wrote before the lock was taken
         self._drop_stale(session, stale)
         embedded = sum(
             self._embed(session, missing[start : start + self.batch_size])

@@ -94,4 +94,7 @@ def test_an_order_question_the_stores_own_entry_answers_gets_it_and_an_offer_to_
     assert reply["reply"].startswith("Yes, until it ships") and "send me its order number" in reply["reply"]
     number = ask(store, "100060", "--conversation", reply["conversation_id"])  # digits alone: a number was invited
     assert number["action"] == "order_not_found" and "FG-100060" in number["reply"]
+    again = ask(store, "wrong address on my order, how can I change it?")
+    postcode = ask(store, "the new one is Dorpsstraat 12, postcode 100061", "--conversation", again["conversation_id"])
+    assert again["action"] == "answer" and not postcode["action"].startswith("order")  # digits among other words
     assert ask(store, "where is my parcel?")["action"] == "ask_order_number"

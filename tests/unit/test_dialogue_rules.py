@@ -322,6 +322,8 @@ def test_the_intent_of_the_entry_found_across_languages_acts_like_a_routed_one()
     asked = decide_turn(order, DialogueState(), suggestions=3)
     assert asked.action == "ask_order_number"
     assert DialogueState().after(asked, found_order_number=None).awaiting_order_number
+    own_in_english = replace(order, best_entry_own=True)  # the English best hit's flag says nothing of these
+    assert decide_turn(own_in_english, DialogueState(), suggestions=3).action == "ask_order_number"
 
 
 def test_small_talk_in_another_language_gets_its_short_reply_where_english_finds_nothing_or_the_other_one():
@@ -367,9 +369,15 @@ def test_a_store_entry_that_answers_an_order_question_is_given_with_an_offer_to_
     assert own.action == "answer" and [s.faq_id for s in own.sources] == [4]
     assert own.text.startswith("answer 4\n\n") and "send me its order number" in own.text
     state = DialogueState().after(own, found_order_number=None)
-    assert state.awaiting_order_number and state.failed_turns == 0
+    assert state.order_check_offered and not state.awaiting_order_number and state.failed_turns == 0
+    assert DialogueState.from_context(state.as_context()) == state
+    assert not state.after(short_reply(), found_order_number=None).order_check_offered  # the offer lasts one turn
     number = TurnFacts(routed("greeting"), None, found_order_number="FG-100061", order_number="FG-100061")
     assert decide_turn(number, state, suggestions=3).action == "order_not_found"
+
+
+def short_reply():
+    return decide_turn(TurnFacts(routed("greeting"), None), DialogueState(), suggestions=3)
 
 
 def test_an_order_question_without_a_number_is_asked_for_it_unless_an_own_entry_is_confident():

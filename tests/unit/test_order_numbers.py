@@ -4,7 +4,14 @@ import datetime as dt
 
 import pytest
 
-from assistant.orders import OrderNumberFormat, ask_order_number_text, describe_order, find_email, find_order_number
+from assistant.orders import (
+    OrderNumberFormat,
+    ask_order_number_text,
+    describe_order,
+    find_email,
+    find_order_number,
+    only_an_order_number,
+)
 from knowledge_base.models import Order
 
 
@@ -112,3 +119,20 @@ def test_an_email_address_is_found_in_the_customers_words(texts, email):
 )
 def test_an_email_address_said_in_a_voice_note_is_found(spoken, email):
     assert find_email(None, spoken=spoken) == email
+
+
+@pytest.mark.parametrize(
+    ("text", "number_format", "alone"),
+    [
+        ("100060", OrderNumberFormat(), True),
+        (" #100060. ", OrderNumberFormat(), True),
+        ("fg 100060", OrderNumberFormat(), True),
+        ("my new postcode is 100060", OrderNumberFormat(), False),
+        ("62704", OrderNumberFormat("", 5), True),
+        ("Springfield 62704", OrderNumberFormat("", 5), False),
+        ("1006", OrderNumberFormat(), False),
+        ("", OrderNumberFormat(), False),
+    ],
+)
+def test_a_message_that_is_only_an_order_number(text, number_format, alone):
+    assert only_an_order_number(text, number_format) is alone

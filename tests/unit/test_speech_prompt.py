@@ -40,6 +40,9 @@ def test_an_over_long_speech_prompt_is_refused_with_its_limit():
         ("My payment was taken twice for the same order, please refund one of them.", False),
         ("Hi, I have a question about an order or a return.", False),  # the prompt's words, not its order
         ("A voice note to an online store about an order. Hi, I have a question.", True),
+        ("Hi, I have a question. Hi, I have a question.", True),  # an echo that repeats itself
+        ("A customer's voice note to an online clothing store. A customer's voice note to an online", True),
+        ("Hi, I have a question about the blue jacket I ordered last week.", False),
     ],
 )
 def test_a_segment_that_repeats_the_prompt_is_recognised(text, echo):
