@@ -35,7 +35,7 @@ class Embedder(Protocol):
 
 @dataclass(frozen=True)
 class _Matrix:
-    fingerprint: tuple
+    fingerprint: tuple | None  # None: loaded while another transaction wrote vectors; load again
     vectors: np.ndarray  # (rows, dim), rows grouped by entry
     faq_ids: np.ndarray  # (entries,) the entry of each group
     intent_ids: np.ndarray  # (entries,)
@@ -72,9 +72,16 @@ class DenseIndex:
     def sync(self, session: Session) -> int:
         """(Re-)embed every active entry whose vectors are missing or older than the entry; returns the count
         (0 while another transaction is writing vectors, see ``may_write_vectors``)."""
+        return self._sync(session) or 0
+
+    def _sync(self, session: Session) -> int | None:
+        """As ``sync``; None when the stale entries were left to another transaction, which may yet roll
+        back: the caller then looks again at its next search."""
         stale = self._stale_entries(session)
-        if not stale or not may_write_vectors(session):
+        if not stale:
             return 0
+        if not may_write_vectors(session):
+            return None
         stale = self._stale_entries(session)  # without what another process wrote before the lock was taken
         for start in range(0, len(stale), self.batch_size):
             self._embed_entries(session, stale[start : start + self.batch_size])
@@ -153,18 +160,19 @@ class DenseIndex:
         with self._lock:
             if self._matrix is not None and self._matrix.fingerprint == fingerprint:
                 return self._matrix
-            if self.sync(session):
+            written = self._sync(session)
+            if written:
                 fingerprint = self._fingerprint(session)
-            self._matrix = self._load_matrix(session, fingerprint)
+            self._matrix = self._load_matrix(session, None if written is None else fingerprint)
             return self._matrix
 
     def _sync_sql(self, session: Session, in_sql: PgVectorSearch) -> None:
         fingerprint = self._fingerprint(session)
         with self._lock:
             if fingerprint != self._synced_fingerprint:
-                self.sync(session)
+                written = self._sync(session)
                 in_sql.copy_new_vectors(session)
-                self._synced_fingerprint = self._fingerprint(session)
+                self._synced_fingerprint = None if written is None else self._fingerprint(session)
 
     def _fingerprint(self, session: Session) -> tuple:
         """Changes whenever an entry is added, edited, (de)activated or deleted, or vectors are written."""
@@ -172,7 +180,7 @@ class DenseIndex:
         newest_vector = session.execute(select(func.max(FaqEmbedding.id))).scalar_one()
         return (*entries, newest_vector)
 
-    def _load_matrix(self, session: Session, fingerprint: tuple) -> _Matrix:
+    def _load_matrix(self, session: Session, fingerprint: tuple | None) -> _Matrix:
         rows = session.execute(
             select(FaqEmbedding.faq_id, FaqEntry.intent_id, FaqEmbedding.vector)
             .join(FaqEntry, FaqEntry.id == FaqEmbedding.faq_id)

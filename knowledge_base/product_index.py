@@ -51,7 +51,7 @@ class ProductHit:
 
 @dataclass(frozen=True)
 class _Matrix:
-    fingerprint: tuple
+    fingerprint: tuple | None  # None: loaded while another transaction wrote vectors; load again
     vectors: np.ndarray
     product_ids: np.ndarray
     photos: list[str]
@@ -73,9 +73,16 @@ class ProductImageIndex:
     def sync(self, session: Session) -> int:
         """Embed every product photo that has no vector from this encoder; returns how many (0 while another
         transaction is writing vectors, see ``may_write_vectors``)."""
+        return self._sync(session) or 0
+
+    def _sync(self, session: Session) -> int | None:
+        """As ``sync``; None when the photos were left to another transaction, which may yet roll back: the
+        caller then looks again at its next search."""
         stale, missing = self._changes(session)
-        if not (stale or missing) or not may_write_vectors(session):
+        if not (stale or missing):
             return 0
+        if not may_write_vectors(session):
+            return None
         stale, missing = self._changes(session)  # without what another process wrote before the lock was taken
         self._drop_stale(session, stale)
         embedded = sum(
@@ -164,9 +171,10 @@ class ProductImageIndex:
         with self._lock:
             fingerprint = self._fingerprint(session)
             if self._matrix is None or self._matrix.fingerprint != fingerprint:
-                if self.sync(session):
+                written = self._sync(session)
+                if written:
                     fingerprint = self._fingerprint(session)
-                self._matrix = self._load(session, fingerprint)
+                self._matrix = self._load(session, None if written is None else fingerprint)
             return self._matrix
 
     def _fingerprint(self, session: Session) -> tuple:
@@ -178,7 +186,7 @@ class ProductImageIndex:
         ).one()
         return (*products, *vectors)
 
-    def _load(self, session: Session, fingerprint: tuple) -> _Matrix:
+    def _load(self, session: Session, fingerprint: tuple | None) -> _Matrix:
         rows = session.execute(
             select(ProductEmbedding.product_id, ProductEmbedding.photo, ProductEmbedding.vector, Product.category)
             .join(Product, Product.id == ProductEmbedding.product_id)

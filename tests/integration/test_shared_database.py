@@ -97,6 +97,23 @@ def test_two_processes_embedding_the_same_product_photos_at_once_store_their_vec
         assert session.scalar(select(func.count(ProductEmbedding.id))) == photos
 
 
+@pytest.mark.postgresql_only(ONE_WRITER)
+def test_an_entry_left_to_a_transaction_that_rolls_back_is_embedded_at_the_next_search(sessions, other_process):
+    with session_scope(sessions) as session:
+        entry = add_faq(session=session, fields=GERMANY).id
+    index, query = DenseIndex(HashingEmbedder()), HashingEmbedder().embed(["delivery to Germany"])[0]
+    writer = sessions()
+    try:
+        assert index.sync(writer) == 1  # holds the vector writers' lock, uncommitted
+        with session_scope(other_process[0]) as session:
+            assert index.similarities(session, query, intent_id=None, top=1) == {}  # left to the writer
+    finally:
+        writer.rollback()
+        writer.close()
+    with session_scope(other_process[0]) as session:
+        assert list(index.similarities(session, query, intent_id=None, top=1)) == [entry]
+
+
 def sync_at_once(indexes, first_sessions, second_sessions) -> tuple[int, int]:
     """The first index writes its vectors and, before it commits, the second looks at the same rows: it must
     neither wait for the first transaction nor write them too."""
