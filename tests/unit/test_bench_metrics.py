@@ -39,12 +39,19 @@ def test_numbers_split_by_punctuation_stay_apart():
 
 def test_spelling_variants_contractions_and_fillers():
     assert normalise_english("the wrong colour, I'm sorry") == normalise_english("the wrong color, I am sorry")
-    assert normalise_english("I can't log in, um, it's OK") == ["i", "can", "not", "log", "in", "its", "okay"]
+    assert normalise_english("I can't log in, um, it's OK") == ["i", "can", "not", "log", "in", "it", "is", "okay"]
     assert normalise_english("T-shirt e-mail organised") == ["t", "shirt", "email", "organized"]
     assert normalise_english("[music] (laughs) hello") == ["hello"]
     assert normalise_english("I cannot log into my account at checkout") == normalise_english(
         "I can not log in to my account at check out"
     )
+
+
+def test_is_contractions_after_pronouns_and_question_words_but_not_possessives():
+    assert normalise_english("What's your return policy? Where's my parcel?") == normalise_english(
+        "What is your return policy? Where is my parcel?"
+    )
+    assert normalise_english("the parcel's label, Anna's order") == ["the", "parcels", "label", "annas", "order"]
 
 
 def test_words_that_only_look_like_spelling_variants_are_kept():
