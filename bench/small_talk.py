@@ -5,7 +5,8 @@ the English fusion router; multilingual-e5-small's single nearest example messag
 intents (English); ``CrossLingualSearch.small_talk`` (the five nearest of those examples and the shipped
 phrases of assistant/data/small_talk.json vote); and what the chat replies (the whole pipeline, in which
 the vote decides only for words py3langid is at least 0.5 sure are not English, or mostly in another
-alphabet: short phrases are often below that and keep the English router's reply).
+alphabet, and only when the nearest store example reaches 0.84 and is at least as close as the best
+entry: short phrases are often under the first bar and keep the English router's reply).
 
     python bench/small_talk.py [--workdir data/bench-small-talk]
 """
