@@ -56,16 +56,14 @@ CARDINAL_OF_ORDINAL = {
     ordinal: next(word for word, number in {**UNITS, **TENS, "hundred": 100}.items() if number == value)
     for ordinal, value in ORDINALS.items()
 }
+IS_CONTRACTED = "what where who how when why it that there here he she".split()
+"""Words after which 's is 'is' (or 'has'), never a possessive, so 'What's' is 'What is'; after a noun it
+may be either ('the parcel's label'), so it is left alone."""
 CONTRACTIONS = {
     "can't": "can not", "won't": "will not", "shan't": "shall not",
     "ain't": "is not", "let's": "let us",
+    **{f"{word}'s": f"{word} is" for word in IS_CONTRACTED},
 }
-IS_CONTRACTIONS = {
-    f"{word}'s": f"{word} is"
-    for word in "what where who how when why it that there here he she".split()
-}
-"""'s after these words is 'is' (or 'has'), never a possessive, so 'What's' is 'What is'; after a noun it may
-be either ('the parcel's label'), so it is left alone."""
 SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"),
                        ("'d", " would"))
 BRITISH_TO_AMERICAN = {
@@ -117,8 +115,6 @@ def normalise_english(text: str) -> list[str]:
 def _standard_spelling(word: str) -> list[str]:
     if word in CONTRACTIONS:
         return CONTRACTIONS[word].split()
-    if word in IS_CONTRACTIONS:
-        return IS_CONTRACTIONS[word].split()
     if word in BRITISH_TO_AMERICAN:
         return BRITISH_TO_AMERICAN[word].split()
     if word in COMPOUNDS:

@@ -77,7 +77,7 @@ def main() -> None:
     search = CrossLingualSearch(embedder, LanguageIdentifier(), CrossLingualOptions())
     router = FusionClassifier.load(SHIPPED_CHECKPOINT, text_encoder=TextEncoder())
     sessions = seeded_demo_store(args.workdir, "bench.db")
-    chat = chat_replies([p["text"] for phrases in sets.values() for p in phrases])
+    chat = iter(chat_replies([p["text"] for phrases in sets.values() for p in phrases]))
     print("| phrases | English router | nearest store example (e5) | five nearest with shipped phrases (e5) "
           "| the chat |")
     print("|---|---|---|---|---|")
@@ -86,7 +86,7 @@ def main() -> None:
         for name, phrases in sets.items():
             vectors = embedder.embed([p["text"] for p in phrases])
             routed = [router.predict(text=p["text"]).intent for p in phrases]
-            replies, chat = chat[: len(phrases)], chat[len(phrases) :]
+            replies = [next(chat) for _ in phrases]
             ways = (routed, [nearest(v) for v in vectors], [search.small_talk(session, v)[0] for v in vectors], replies)
             right = [sum(got == p["intent"] for got, p in zip(way, phrases, strict=True)) for way in ways]
             print(f"| {name} ({len(phrases)}) | " + " | ".join(f"{n}/{len(phrases)}" for n in right) + " |")
