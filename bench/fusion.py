@@ -1,8 +1,10 @@
 """Intent routing ablation: text-only, late fusion, concatenation and cross-attention on one split.
 
 Every model is trained on the same cached features of the shipped examples and the demo store's FAQ
-wordings, calibrated on the validation split, and scored on the held-out test split. Also times the
-fusion step for a text-only message (encoders excluded) against the text-only model.
+wordings, calibrated on the validation split, and scored on the held-out test split and on
+``bench/data/fresh_messages.csv``: messages by another writer, none within cosine 0.85 of a training
+message. Also times the fusion step for a text-only message (encoders excluded) against the text-only
+model.
 
     python bench/fusion.py [--workdir data/bench-fusion]
 """
@@ -19,6 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.cli_router import read_labelled_csv  # noqa: E402
 from assistant.fusion.classifier import FusionClassifier, Provenance  # noqa: E402
 from assistant.fusion.config import FUSION_KINDS, FusionConfig  # noqa: E402
 from assistant.fusion.evaluation import evaluate, predicted_intents, subset_reports  # noqa: E402
@@ -32,6 +35,7 @@ from bench.store import seeded_demo_store  # noqa: E402
 
 WITH_NGRAMS = "cross_attention_with_ngrams"
 """The cross-attention model with the hashed n-gram path turned on, to show what that path adds."""
+FRESH_MESSAGES = Path(__file__).resolve().parent / "data" / "fresh_messages.csv"
 FROZEN_TEXT = "cross_attention_frozen_text"
 """The cross-attention model reading the text encoder's output as it is (no tuned layers)."""
 EXTRA_KINDS = (WITH_NGRAMS, FROZEN_TEXT)
@@ -78,6 +82,13 @@ def table_row(kind: str, r: dict) -> str:
             f"| {r['oos_recall']:.3f} (argmax {r['oos_recall_argmax']:.3f}) | {r['in_scope']:.3f} ({r['in_scope_argmax']:.3f}) |")
 
 
+def fresh_row(kind: str, classifier, trainer, fresh) -> str:
+    arrays = trainer.feature_store(classifier.config).examples(fresh)
+    report = evaluate(classifier, arrays, [e.intent for e in fresh])
+    return (f"| {kind} | {report.accuracy:.3f} | {report.macro_f1:.3f} | {report.out_of_scope_recall:.3f} "
+            f"| {report.in_scope_accuracy:.3f} |")
+
+
 def fusion_step_ms(classifier, arrays, repeats: int = 3) -> np.ndarray:
     """Per-message time of collate + forward + calibration for single text-only messages."""
     times = []
@@ -121,6 +132,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for kind, r in rows.items():
         print(table_row(kind, r))
+    fresh = read_labelled_csv(FRESH_MESSAGES)
+    print(f"\n{len(fresh)} fresh messages:\n| model | accuracy | macro-F1 | OOS recall | in-scope acc. |\n|---|---|---|---|---|")
+    for kind, classifier in models.items():
+        print(fresh_row(kind, classifier, trainer, fresh))
     gain = rows["cross_attention"]["image_decides"] - rows["text_only"]["image_decides"]
     print(f"\ncross-attention minus text-only where the picture decides: {100 * gain:+.1f} points")
     arrays = features[models["cross_attention"].config.text_input_layer]

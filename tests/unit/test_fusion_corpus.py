@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
-from assistant.fusion.corpus import KIND_INTENTS, OUT_OF_SCOPE, Example, shipped_examples, split_examples
+import numpy as np
+import pytest
+
+from assistant.fusion.corpus import (
+    KIND_INTENTS, OUT_OF_SCOPE, SEED_DIR, Example, read_csv_rows, shipped_examples, split_examples,
+)
 from assistant.fusion.pictures import load_picture
 from assistant.images import pixel_key
+
+FRESH_MESSAGES = Path(__file__).resolve().parents[2] / "bench" / "data" / "fresh_messages.csv"
 
 
 def test_every_intent_has_at_least_60_messages_and_out_of_scope_150():
@@ -41,6 +50,17 @@ def test_faq_wordings_and_operator_examples_only_ever_train():
              Example("my own wording", "promotions", None, "operator")]
     splits = split_examples(shipped_examples() + extra)
     assert all(e in splits["train"] for e in extra)
+
+
+@pytest.mark.slow
+def test_the_fresh_benchmark_messages_are_no_rewordings_of_training_messages(text_encoder):
+    faqs = json.loads((SEED_DIR / "faqs.json").read_text(encoding="utf-8"))
+    training = {e.text for e in split_examples(shipped_examples())["train"] if e.text}
+    training |= {text for faq in faqs for text in (faq["question"], *faq["alternates"])}
+    fresh = [row["text"] for row in read_csv_rows(FRESH_MESSAGES)]
+    assert len(fresh) >= 150
+    similarity = text_encoder.embed(fresh) @ text_encoder.embed(sorted(training)).T
+    assert similarity.max() < 0.85, fresh[int(np.argmax(similarity.max(axis=1)))]
 
 
 def test_a_screen_spec_renders_the_same_pixels_every_time():
