@@ -2,7 +2,7 @@
 
 Every model is trained on the same cached features of the shipped examples and the demo store's FAQ
 wordings, calibrated on the validation split, and scored on the held-out test split and on
-``bench/data/fresh_messages.csv``: messages by another writer, none within cosine 0.85 of a training
+``bench/data/fresh_messages.csv``: messages written after the router's data, none within cosine 0.85 of a training
 message. Also times the fusion step for a text-only message (encoders excluded) against the text-only
 model.
 
@@ -33,9 +33,9 @@ from assistant.settings import Settings  # noqa: E402
 from bench.store import seeded_demo_store  # noqa: E402
 
 
+FRESH_MESSAGES = Path(__file__).resolve().parent / "data" / "fresh_messages.csv"
 WITH_NGRAMS = "cross_attention_with_ngrams"
 """The cross-attention model with the hashed n-gram path turned on, to show what that path adds."""
-FRESH_MESSAGES = Path(__file__).resolve().parent / "data" / "fresh_messages.csv"
 FROZEN_TEXT = "cross_attention_frozen_text"
 """The cross-attention model reading the text encoder's output as it is (no tuned layers)."""
 EXTRA_KINDS = (WITH_NGRAMS, FROZEN_TEXT)
