@@ -2,7 +2,8 @@
 
 Shipped examples are the customer messages of ``data/messages.csv``, the messages of
 ``data/image_dependent.csv`` whose meaning only the attached screen gives, the same messages paired with
-a matching screenshot or product photo, and images sent without words. An image is named by a spec:
+a matching screenshot or product photo, and images sent without words. The two ``data/training_*.csv``
+files add messages of both sorts that only ever train. An image is named by a spec:
 ``screen:<kind>:<seed>`` (rendered by ``assistant.screens``), ``product:<sku>:<n>`` (a catalogue photo of
 the demo store) or a file path (operators' own pictures).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,6 +22,10 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED_DIR = Path(__file__).resolve().parents[2] / "knowledge_base" / "seed_data"
 OUT_OF_SCOPE = "out_of_scope"
+TRAIN_ONLY_KINDS = ("training_only", "faq", "operator")
+"""Kinds of example that only ever train: held-out splits hold the shipped customer messages only."""
+TRAINING_ONLY_SEED_OFFSET = 1_000_000
+"""Screenshot seeds of training-only pictures start this far after the shipped ones, so none repeats."""
 
 KIND_INTENTS = {
     "payment_declined": "payment_billing",
@@ -55,7 +61,7 @@ class Example:
     image: str | None = None
     """Image spec (see the module docstring), or None for a text-only message."""
     kind: str = "text"
-    """'text', 'image_decides', 'image_supports', 'image_only', 'faq' or 'operator'."""
+    """'text', 'image_decides', 'image_supports', 'image_only', 'training_only', 'faq' or 'operator'."""
 
     @property
     def group(self) -> str:
@@ -87,28 +93,54 @@ def catalogue_photos() -> list[str]:
     return [f"product:{p['sku']}:{n}" for p in products for n in range(1, len(p["photo_indices"]) + 1)]
 
 
+class PictureDraw:
+    """Draws picture specs: a catalogue photo, or a screenshot render with a seed no other draw uses."""
+
+    def __init__(self, rng: random.Random, first_seed: int) -> None:
+        self.rng = rng
+        self.photos = catalogue_photos()
+        self.seeds = itertools.count(first_seed)
+
+    def __call__(self, kind: str) -> str:
+        return self.rng.choice(self.photos) if kind == "product_photo" else f"screen:{kind}:{next(self.seeds)}"
+
+
+def ambiguous(rows: Iterable[dict[str, str]], draw: PictureDraw, renders: int, kind: str) -> list[Example]:
+    """Each message whose screen decides its intent, once per render of that screen."""
+    return [Example(row["text"], KIND_INTENTS[row["screen_kind"]], draw(row["screen_kind"]), kind)
+            for row in rows for _ in range(renders)]
+
+
+def supporting_pictures(rows: Iterable[dict[str, str]], draw: PictureDraw, share: float, kind: str) -> list[Example]:
+    """A share of the messages again, with a picture that fits their intent."""
+    examples = []
+    for row in rows:
+        kinds = SUPPORTING_IMAGES.get(row["intent"])
+        if kinds and draw.rng.random() < share:
+            examples.append(Example(row["text"], row["intent"], draw(draw.rng.choice(kinds)), kind))
+    return examples
+
+
 def shipped_examples(options: CorpusOptions = CorpusOptions()) -> list[Example]:
-    rng = random.Random(options.seed)
-    photos = catalogue_photos()
-    seeds = iter(range(options.seed * 100_000, options.seed * 100_000 + 1_000_000))
-
-    def picture(kind: str) -> str:
-        return rng.choice(photos) if kind == "product_photo" else f"screen:{kind}:{next(seeds)}"
-
+    draw = PictureDraw(random.Random(options.seed), options.seed * 100_000)
     messages = read_csv_rows(DATA_DIR / "messages.csv")
     examples = [Example(row["text"], row["intent"]) for row in messages]
-    for row in read_csv_rows(DATA_DIR / "image_dependent.csv"):
-        intent = KIND_INTENTS[row["screen_kind"]]
-        for _ in range(options.renders_per_ambiguous_message):
-            examples.append(Example(row["text"], intent, picture(row["screen_kind"]), "image_decides"))
-    for row in messages:
-        kinds = SUPPORTING_IMAGES.get(row["intent"])
-        if kinds and rng.random() < options.supporting_share:
-            examples.append(Example(row["text"], row["intent"], picture(rng.choice(kinds)), "image_supports"))
+    examples += ambiguous(read_csv_rows(DATA_DIR / "image_dependent.csv"), draw,
+                          options.renders_per_ambiguous_message, "image_decides")
+    examples += supporting_pictures(messages, draw, options.supporting_share, "image_supports")
     for kind, intent in KIND_INTENTS.items():
-        for _ in range(options.image_only_per_kind):
-            examples.append(Example("", intent, picture(kind), "image_only"))
-    return examples
+        examples += [Example("", intent, draw(kind), "image_only") for _ in range(options.image_only_per_kind)]
+    return examples + training_only_examples(options)
+
+
+def training_only_examples(options: CorpusOptions = CorpusOptions()) -> list[Example]:
+    """The messages of ``data/training_*.csv``: more wordings to learn from, never validated or tested on."""
+    draw = PictureDraw(random.Random(options.seed + 1), options.seed * 100_000 + TRAINING_ONLY_SEED_OFFSET)
+    messages = read_csv_rows(DATA_DIR / "training_messages.csv")
+    examples = [Example(row["text"], row["intent"], None, "training_only") for row in messages]
+    examples += ambiguous(read_csv_rows(DATA_DIR / "training_image_dependent.csv"), draw,
+                          options.renders_per_ambiguous_message, "training_only")
+    return examples + supporting_pictures(messages, draw, options.supporting_share, "training_only")
 
 
 def faq_examples(questions: Iterable[tuple[str, str]]) -> list[Example]:
@@ -119,12 +151,12 @@ def faq_examples(questions: Iterable[tuple[str, str]]) -> list[Example]:
 def split_examples(
     examples: Sequence[Example], options: CorpusOptions = CorpusOptions()
 ) -> dict[str, list[Example]]:
-    """Stratified by intent and grouped by message; FAQ wordings and operator data only ever train."""
+    """Stratified by intent and grouped by message; the kinds in TRAIN_ONLY_KINDS only ever train."""
     rng = random.Random(options.seed)
     members: dict[str, list[Example]] = defaultdict(list)
     splits: dict[str, list[Example]] = {"train": [], "val": [], "test": []}
     for example in examples:
-        if example.kind in ("faq", "operator"):
+        if example.kind in TRAIN_ONLY_KINDS:
             splits["train"].append(example)
         else:
             members[example.group].append(example)

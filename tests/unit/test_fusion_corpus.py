@@ -9,6 +9,7 @@ import pytest
 
 from assistant.fusion.corpus import (
     KIND_INTENTS, OUT_OF_SCOPE, SEED_DIR, Example, read_csv_rows, shipped_examples, split_examples,
+    training_only_examples,
 )
 from assistant.fusion.pictures import load_picture
 from assistant.images import pixel_key
@@ -50,6 +51,32 @@ def test_faq_wordings_and_operator_examples_only_ever_train():
              Example("my own wording", "promotions", None, "operator")]
     splits = split_examples(shipped_examples() + extra)
     assert all(e in splits["train"] for e in extra)
+
+
+def test_training_only_messages_only_ever_train_and_repeat_no_shipped_message():
+    extra = training_only_examples()
+    assert len({e.text for e in extra if not e.image}) >= 600
+    assert {e.intent for e in extra if e.image and e.image.startswith("screen:")} >= set(KIND_INTENTS.values()) - {
+        "product_question"}
+    splits = split_examples(shipped_examples())
+    assert all(e.kind != "training_only" for part in ("val", "test") for e in splits[part])
+    shipped = {e.group for e in shipped_examples() if e.kind != "training_only"}
+    assert not shipped & {e.group for e in extra}
+
+
+def test_training_only_screenshots_are_other_renders_than_the_shipped_ones():
+    screens = [e.image for e in shipped_examples() if e.image and e.image.startswith("screen:")]
+    assert len(set(screens)) == len(screens)
+
+
+@pytest.mark.slow
+def test_training_only_messages_are_no_rewordings_of_held_out_or_fresh_messages(text_encoder):
+    splits = split_examples(shipped_examples())
+    held_out = sorted({e.text for part in ("val", "test") for e in splits[part] if e.text})
+    held_out += [row["text"] for row in read_csv_rows(FRESH_MESSAGES)]
+    extra = sorted({e.text for e in training_only_examples()})
+    similarity = text_encoder.embed(extra) @ text_encoder.embed(held_out).T
+    assert similarity.max() < 0.85, extra[int(np.argmax(similarity.max(axis=1)))]
 
 
 @pytest.mark.slow
