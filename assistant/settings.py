@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     router_max_epochs: int = Field(
         default=60, ge=1, description="Most epochs a router training runs (early stopping usually ends it sooner)."
     )
+    router_soup_runs: int = Field(
+        default=2, ge=1, le=8,
+        description="Router training runs averaged into one model (a model soup: better routing, no slower; "
+        "training takes this many times as long). 1: a single run.",
+    )
     router_tuned_text_layers: int = Field(
         default=2, ge=0, le=24,
         description="Top layers of the text encoder the router keeps its own copy of and tunes in training "

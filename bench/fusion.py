@@ -4,7 +4,8 @@ Every model is trained on the same cached features of the shipped examples and t
 wordings, calibrated on the validation split, and scored on the held-out test split and on
 ``bench/data/fresh_messages.csv``: messages written after the router's data, none within cosine 0.85 of a training
 message. Also times the fusion step for a text-only message (encoders excluded) against the text-only
-model.
+model. Every model is trained as `assistant train` trains one, as a soup of ``ASSISTANT_ROUTER_SOUP_RUNS``
+runs; set it to 1 to compare single runs.
 
     python bench/fusion.py [--workdir data/bench-fusion]
 """

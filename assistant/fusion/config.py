@@ -65,6 +65,12 @@ class TrainOptions:
     """Chance, per training example with a picture, that the picture is hidden (modality dropout)."""
     text_dropout: float = 0.1
     """Chance, per training example with a picture, that its words are hidden."""
+    soup_runs: int = 2
+    """Training runs from the same initial weights whose weights are averaged (a greedy model soup, see
+    ``soup.py``); 1: a single run. Training takes this many times as long; routing takes no longer."""
+    soup_image_dropout: float = 0.3
+    """Modality dropout of every second run (the others use ``image_dropout``), so the runs differ in more
+    than the order of the examples."""
     oos_accuracy_budget: float = 0.02
     """How much in-scope accuracy on validation the out-of-scope threshold may cost."""
     extra: dict = field(default_factory=dict)

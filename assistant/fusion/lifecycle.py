@@ -76,7 +76,7 @@ class RouterTrainer:
         self.settings = settings
         self.sessions = sessions
         self.models = models
-        self.options = options or TrainOptions(epochs=settings.router_max_epochs)
+        self.options = options or TrainOptions(epochs=settings.router_max_epochs, soup_runs=settings.router_soup_runs)
         self.folder = settings.data_dir / "router"
 
     def data(self) -> RouterData:
@@ -161,7 +161,9 @@ class RouterTrainer:
         arrays = self._arrays(data, note, config)
 
         def epoch_note(epoch: int, most: int, metrics: dict) -> None:
-            note(0.4 + 0.55 * epoch / most, f"epoch {epoch}: validation macro-F1 {metrics['val_macro_f1']:.3f}")
+            run, runs = metrics["run"], metrics["runs"]
+            note(0.4 + 0.55 * (run - 1 + epoch / most) / runs,
+                 f"run {run}/{runs}, epoch {epoch}: validation macro-F1 {metrics['val_macro_f1']:.3f}")
 
         fitted = fit(config, (arrays["train"], [e.intent for e in data.train]),
                      (arrays["val"], [e.intent for e in data.val]), self.options, progress=epoch_note,
@@ -172,7 +174,8 @@ class RouterTrainer:
         )
         report = evaluate(classifier, arrays["test"], [e.intent for e in data.test])
         metrics = {"test": report.as_json(), **subset_reports(classifier, arrays["test"], data.test),
-                   "epochs": fitted.epochs_run, "best_epoch": fitted.best_epoch}
+                   "epochs": fitted.epochs_run, "best_epoch": fitted.best_epoch,
+                   "soup": {f"run {run['run']}": run for run in fitted.runs}}
         classifier.provenance = replace(classifier.provenance, metrics=metrics)
         classifier.save(self.folder)
         note(1.0, f"done: test accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f}")

@@ -37,7 +37,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("web-store")
     seed_store(data_dir, staff_password=STAFF_PASSWORD, env=databases.current().env_for(data_dir))
     settings = databases.current().settings_for(data_dir, staff_poll_seconds=1.0,
-                                                session_secret="browser-tests", router_max_epochs=1)  # a quick retraining test
+                                                session_secret="browser-tests", router_max_epochs=1,
+                                                router_soup_runs=1)  # a quick retraining test
     runtime = Runtime.start(settings)
     with running_server(runtime) as url:
         yield LiveServer(url, runtime, STAFF_USER, STAFF_PASSWORD)

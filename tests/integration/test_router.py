@@ -96,12 +96,15 @@ def test_new_examples_make_the_checkpoint_stale_and_load_or_train_trains_a_new_o
     with session_scope(runtime.sessions) as session:
         add_training_examples(session=session, examples=[LabelledMessage("yo where my hoodie at", "order_status")],
                               source="test")
-    trainer = RouterTrainer(runtime.settings, runtime.sessions, runtime.models, TrainOptions(epochs=2, patience=2))
+    trainer = RouterTrainer(runtime.settings, runtime.sessions, runtime.models, TrainOptions(epochs=1, patience=1))
     notes = []
     trained = trainer.load_or_train(progress=lambda fraction, message: notes.append((fraction, message)))
     assert trainer.folder.is_dir() and notes[-1][0] == 1.0
     assert trained.provenance.fingerprint == trainer.current_fingerprint(trainer.data())
     assert set(trained.provenance.metrics["test"]) >= {"accuracy", "macro_f1", "per_intent"}
+    soup = trained.provenance.metrics["soup"]
+    assert list(soup) == ["run 1", "run 2"] and any(run["in_soup"] for run in soup.values())
+    assert any(message.startswith("run 2/2, epoch 1:") for _, message in notes)
     again = trainer.load_or_train()
     assert again.provenance.fingerprint == trained.provenance.fingerprint
 
@@ -109,11 +112,11 @@ def test_new_examples_make_the_checkpoint_stale_and_load_or_train_trains_a_new_o
 def test_the_console_retrains_the_router_and_later_turns_use_the_new_one(runtime):
     from ui.console.retrain import run_retraining
 
-    quick = Runtime.start(databases.current().settings_for(runtime.settings.data_dir, router_max_epochs=2))
+    quick = Runtime.start(databases.current().settings_for(runtime.settings.data_dir, router_max_epochs=1))
     before = quick.assistant.router
     fractions = []
     status, metrics = run_retraining(quick, lambda fraction, message: fractions.append(fraction))
     assert status.startswith("Retrained")
-    assert {"test / accuracy", "test / macro_f1", "image_decides / accuracy"} <= set(metrics["metric"])
+    assert {"test / accuracy", "test / macro_f1", "image_decides / accuracy", "soup / run 2 / in_soup"} <= set(metrics["metric"])
     assert quick.assistant.router is quick.router is not before
     assert fractions[-1] == 1.0 and fractions == sorted(fractions)

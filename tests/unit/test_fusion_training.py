@@ -71,6 +71,22 @@ def test_training_is_reproducible_with_the_same_seed(splits):
     assert first.best_epoch == second.best_epoch
 
 
+def test_the_soup_scores_no_lower_on_validation_than_its_best_run(splits):
+    config = FusionConfig(labels=LABELS, text_dim=8, visual_dim=6, width=16, heads=2, fusion="cross_attention")
+    fitted = fit(config, splits[0], splits[1], TrainOptions(epochs=6, patience=6, soup_runs=3))
+    assert [r["run"] for r in fitted.runs] == [1, 2, 3]
+    assert [r["image_dropout"] for r in fitted.runs] == [0.15, 0.3, 0.15]
+    assert any(r["in_soup"] for r in fitted.runs)
+    assert fitted.val_macro_f1 >= max(r["val_macro_f1"] for r in fitted.runs) - 1e-4
+    assert fitted.epochs_run == sum(r["epochs"] for r in fitted.runs)
+
+
+def test_a_single_run_is_not_a_soup(splits):
+    config = FusionConfig(labels=LABELS, text_dim=8, visual_dim=6, width=16, heads=2, fusion="concat")
+    fitted = fit(config, splits[0], splits[1], TrainOptions(epochs=3, patience=3, soup_runs=1))
+    assert len(fitted.runs) == 1 and fitted.runs[0]["in_soup"]
+
+
 def test_temperature_scaling_lowers_the_nll_of_overconfident_logits():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 3, 400)
