@@ -110,7 +110,8 @@ class RouterTrainer:
         classifier = self.load_usable(outdated_ok=outdated_ok)
         if classifier is not None:
             return classifier
-        log.warning("training the intent router (a few minutes): no checkpoint matches the current data")
+        log.warning("training the intent router (%d runs; on 2 CPU cores about 20 minutes each): no checkpoint "
+                    "matches the current data", self.settings.router_soup_runs)
         return self.train(progress or _log_progress)
 
     def load_usable(self, *, outdated_ok: bool = True) -> FusionClassifier | None:
